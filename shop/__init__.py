@@ -1,0 +1,61 @@
+"""The Kashgar bonded-zone shop: application factory."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from config import Config
+
+
+def create_app(config_class: type[Config] | dict | None = None) -> Flask:
+    """Build the app from a config class (or a mapping of overrides, for tests)."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(Config)
+    if isinstance(config_class, dict):
+        app.config.update(config_class)
+    elif config_class is not None:
+        app.config.from_object(config_class)
+    _refuse_unsafe_production(app)
+
+    from shop import models  # noqa: F401  (registers the tables)
+    from shop.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from shop.i18n import LangConverter, select_locale
+
+    app.url_map.converters["lang"] = LangConverter
+    app.url_map.strict_slashes = False
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_root() / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+    from shop.database import configure_engine
+    with app.app_context():
+        configure_engine(db.engine)
+
+    from shop.web import register_blueprints
+    register_blueprints(app)
+    from shop.web.errors import register_error_handlers
+    register_error_handlers(app)
+    from shop.web.templating import register_template_helpers
+    register_template_helpers(app)
+    from shop.cli import register_cli
+    register_cli(app)
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _root():
+    from pathlib import Path
+    return Path(__file__).resolve().parent.parent
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    from config import DEV_SECRET
+    if app.config.get("SHOP_ENV") == "production" and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET):
+        raise RuntimeError("SECRET_KEY must be set to a real secret when SHOP_ENV=production")

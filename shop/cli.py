@@ -1,0 +1,105 @@
+"""The `flask --app wsgi shop ...` commands."""
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+
+from shop.extensions import db
+from shop.models import ROLES, Merchant, User
+
+shop_cli = AppGroup("shop", help="Shop commands: demo data, accounts, listings, reservations.")
+
+
+@shop_cli.command("demo")
+def demo_command():
+    """Load the demo merchants, catalogue, lots, express lines and accounts (idempotent)."""
+    from shop.services.demo import load_demo
+    created = load_demo()
+    if any(created.values()):
+        click.echo("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in created.items() if v))
+    else:
+        click.echo("Demo data already present: nothing changed.")
+
+
+@shop_cli.command("demo-accounts")
+def demo_accounts_command():
+    """Print the demo accounts and their passwords."""
+    from shop.services.demo import demo_accounts
+    emails = set(db.session.scalars(sa.select(User.email)))
+    click.echo("Demo accounts (e-mail / password / role):")
+    for account in demo_accounts():
+        if account["email"] in emails:
+            extra = f" ({account['merchant']})" if account.get("merchant") else ""
+            click.echo(f"  {account['email']:<28} {account['password']:<22} {account['role']}{extra}")
+
+
+@shop_cli.command("is-empty")
+def is_empty_command():
+    """Exit 0 when the database holds no products (make run then loads the demo)."""
+    from shop.models import Product
+    sys.exit(0 if db.session.scalar(sa.select(sa.func.count(Product.id))) == 0 else 1)
+
+
+@shop_cli.command("check-db")
+def check_db_command():
+    """Say in one line whether DATABASE_URL can be reached."""
+    from flask import current_app
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001  one clear line instead of a traceback
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0][:200]
+        raise click.ClickException(
+            f"DATABASE_URL={_redact(url)} cannot be reached: {reason}") from None
+    click.echo(f"Database reachable: {_redact(url)}")
+
+
+def _redact(url: str) -> str:
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001
+        return "<malformed>"
+
+
+@shop_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--merchant", "merchant_slug", help="The merchant's slug (for --role merchant).")
+@click.option("--password", help="The password; asked for when omitted, or generated with --generate.")
+@click.option("--generate", is_flag=True, help="Generate a password and print it.")
+@click.option("--name", default="")
+def create_user_command(email, role, merchant_slug, password, generate, name):
+    """Create an account with a role; asks for or prints a password."""
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise click.BadParameter("not an e-mail address", param_hint="EMAIL")
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise click.ClickException(f"An account with {email} already exists.")
+    merchant = None
+    if role == "merchant":
+        if not merchant_slug:
+            raise click.BadParameter("a merchant account needs --merchant SLUG", param_hint="--merchant")
+        merchant = db.session.scalar(sa.select(Merchant).where(Merchant.slug == merchant_slug))
+        if merchant is None:
+            raise click.BadParameter(f"no merchant {merchant_slug!r}", param_hint="--merchant")
+    if generate or (password is None and not sys.stdin.isatty()):
+        password = secrets.token_urlsafe(12)
+        click.echo(f"Password: {password}")
+    elif password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    user = User(email=email, role=role, merchant=merchant, name=name)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} {email}" + (f" for {merchant.slug}" if merchant else ""))
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(shop_cli)

@@ -1,0 +1,567 @@
+"""SQLAlchemy 2 typed models: the shop's whole data model (see DESIGN.md)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from shop.extensions import db
+
+Money = sa.Numeric(12, 2, asdecimal=True)
+Rate = sa.Numeric(18, 8, asdecimal=True)
+ROLES = ("buyer", "merchant", "staff", "admin")
+LANGS = ("en", "zh", "ru", "ur")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+UtcDateTime = sa.DateTime(timezone=True)
+
+
+class Merchant(db.Model):
+    """A zone enterprise that owns listings and bonded stock."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    display_names: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    city: Mapped[str] = mapped_column(sa.String(80), default="Kashgar")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    products: Mapped[list[Product]] = relationship(back_populates="merchant")
+
+    def display_name(self, lang: str) -> str:
+        return (self.display_names or {}).get(lang) or self.name
+
+
+class User(UserMixin, db.Model):
+    """An account: buyer, merchant (tied to one merchant), staff or admin."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    role: Mapped[str] = mapped_column(sa.String(16), default="buyer")
+    merchant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("merchant.id"))
+    preferred_lang: Mapped[str] = mapped_column(sa.String(5), default="en")
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    merchant: Mapped[Merchant | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('buyer','merchant','staff','admin')", name="role_known"),
+        sa.CheckConstraint("role <> 'merchant' OR merchant_id IS NOT NULL", name="merchant_has_merchant"),
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # flask-login
+        return self.active
+
+
+class ApiToken(db.Model):
+    """A bearer token a merchant creates in the portal; only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    merchant_id: Mapped[int] = mapped_column(sa.ForeignKey("merchant.id"))
+    name: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+
+    user: Mapped[User] = relationship()
+    merchant: Mapped[Merchant] = relationship()
+
+
+class Category(db.Model):
+    """A catalogue category; its names live in CategoryTranslation."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Category]] = relationship(back_populates="parent", order_by="Category.position")
+    translations: Mapped[list[CategoryTranslation]] = relationship(
+        back_populates="category", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def text(self, lang: str) -> CategoryTranslation | None:
+        by_lang = {t.lang: t for t in self.translations}
+        return by_lang.get(lang) or by_lang.get("en")
+
+
+class CategoryTranslation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id", ondelete="CASCADE"))
+    lang: Mapped[str] = mapped_column(sa.String(5))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    category: Mapped[Category] = relationship(back_populates="translations")
+
+    __table_args__ = (sa.UniqueConstraint("category_id", "lang", name="uq_category_translation_lang"),)
+
+
+class Product(db.Model):
+    """A listing: customs and logistics data; its texts live in ProductTranslation."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    merchant_id: Mapped[int] = mapped_column(sa.ForeignKey("merchant.id"), index=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"), index=True)
+    origin_country: Mapped[str] = mapped_column(sa.String(2), index=True)
+    hs_code: Mapped[str] = mapped_column(sa.String(16))
+    tax_class: Mapped[str] = mapped_column(sa.String(20), default="general")
+    price_cny: Mapped[Decimal] = mapped_column(Money)
+    weight_g: Mapped[int] = mapped_column()
+    length_mm: Mapped[int] = mapped_column()
+    width_mm: Mapped[int] = mapped_column()
+    height_mm: Mapped[int] = mapped_column()
+    goods_flags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    featured: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    merchant: Mapped[Merchant] = relationship(back_populates="products")
+    category: Mapped[Category] = relationship()
+    translations: Mapped[list[ProductTranslation]] = relationship(
+        back_populates="product", cascade="all, delete-orphan"
+    )
+    lots: Mapped[list[Lot]] = relationship(back_populates="product", order_by="Lot.id")
+
+    __table_args__ = (
+        sa.CheckConstraint("price_cny >= 0", name="price_not_negative"),
+        sa.CheckConstraint("weight_g > 0", name="weight_positive"),
+        sa.CheckConstraint("length_mm > 0 AND width_mm > 0 AND height_mm > 0", name="dimensions_positive"),
+        sa.CheckConstraint("tax_class IN ('food','general','cosmetics_high')", name="tax_class_known"),
+    )
+
+    def text(self, lang: str) -> ProductTranslation | None:
+        """The translation in `lang`, else English, else any."""
+        by_lang = {t.lang: t for t in self.translations}
+        return by_lang.get(lang) or by_lang.get("en") or next(iter(by_lang.values()), None)
+
+    @property
+    def dimensions_mm(self) -> list[int]:
+        return [self.length_mm, self.width_mm, self.height_mm]
+
+
+class ProductTranslation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("product.id", ondelete="CASCADE"))
+    lang: Mapped[str] = mapped_column(sa.String(5))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    slug: Mapped[str] = mapped_column(sa.String(200))
+
+    product: Mapped[Product] = relationship(back_populates="translations")
+
+    __table_args__ = (
+        sa.UniqueConstraint("product_id", "lang", name="uq_product_translation_lang"),
+        sa.UniqueConstraint("lang", "slug", name="uq_product_translation_slug"),
+    )
+
+
+LOT_STATUSES = ("bonded", "released", "quarantined")
+
+
+class Lot(db.Model):
+    """A bonded stock lot; every change to it is a StockMove."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("product.id"), index=True)
+    lot_number: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    customs_entry: Mapped[str] = mapped_column(sa.String(40))
+    on_hand: Mapped[int] = mapped_column(default=0)
+    reserved: Mapped[int] = mapped_column(default=0)
+    expiry: Mapped[dt.date | None] = mapped_column(sa.Date)
+    bin: Mapped[str] = mapped_column(sa.String(20))
+    customs_status: Mapped[str] = mapped_column(sa.String(16), default="bonded")
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="lots")
+
+    __table_args__ = (
+        sa.CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+        sa.CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+        sa.CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
+        sa.CheckConstraint("customs_status IN ('bonded','released','quarantined')", name="customs_status_known"),
+    )
+
+    @property
+    def available(self) -> int:
+        return 0 if self.customs_status == "quarantined" else self.on_hand - self.reserved
+
+
+STOCK_MOVE_KINDS = ("intake", "reserve", "release", "pick", "adjust", "return")
+
+
+class StockMove(db.Model):
+    """Append-only stock ledger: on hand and reserved rebuild from the sum of its rows."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(sa.ForeignKey("lot.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    on_hand_delta: Mapped[int] = mapped_column(default=0)
+    reserved_delta: Mapped[int] = mapped_column(default=0)
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("order.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    lot: Mapped[Lot] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('intake','reserve','release','pick','adjust','return')", name="kind_known"),
+    )
+
+
+class ExpressLine(db.Model):
+    """An express line out of the zone, with its schedule, limits and rate table."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    mode: Mapped[str] = mapped_column(sa.String(16))
+    names: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    descriptions: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    serves: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # country -> [cities], [] = all
+    weekdays: Mapped[list] = mapped_column(sa.JSON, default=list)  # 0 = Monday
+    cutoff: Mapped[dt.time] = mapped_column(sa.Time)
+    transit_days_min: Mapped[int] = mapped_column()
+    transit_days_max: Mapped[int] = mapped_column()
+    refused_flags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    max_parcel_weight_g: Mapped[int] = mapped_column()
+    max_parcel_side_mm: Mapped[int] = mapped_column()
+    capacity_kg: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2))
+    capacity_m3: Mapped[Decimal] = mapped_column(sa.Numeric(10, 3))
+    first_weight_g: Mapped[int] = mapped_column()
+    first_price: Mapped[Decimal] = mapped_column(Money)
+    step_g: Mapped[int] = mapped_column()
+    step_price: Mapped[Decimal] = mapped_column(Money)
+    volumetric_divisor: Mapped[int] = mapped_column(default=5000)
+    closes_on_cn_holidays: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+
+    closures: Mapped[list[LineClosure]] = relationship(
+        back_populates="line", cascade="all, delete-orphan", order_by="LineClosure.start", lazy="selectin"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("transit_days_min >= 0 AND transit_days_max >= transit_days_min", name="transit_range"),
+        sa.CheckConstraint("first_price >= 0 AND step_price >= 0", name="prices_not_negative"),
+        sa.CheckConstraint("first_weight_g > 0 AND step_g > 0", name="weights_positive"),
+        sa.CheckConstraint("capacity_kg >= 0 AND capacity_m3 >= 0", name="capacity_not_negative"),
+    )
+
+    def display_name(self, lang: str) -> str:
+        return (self.names or {}).get(lang) or (self.names or {}).get("en") or self.code
+
+
+class LineClosure(db.Model):
+    """A period an express line does not depart (a season, a holiday, works)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(sa.ForeignKey("express_line.id", ondelete="CASCADE"), index=True)
+    start: Mapped[dt.date] = mapped_column(sa.Date)
+    end: Mapped[dt.date] = mapped_column(sa.Date)
+    yearly: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    kind: Mapped[str] = mapped_column(sa.String(16), default="season")
+    note: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    line: Mapped[ExpressLine] = relationship(back_populates="closures")
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('season','other')", name="kind_known"),
+        sa.CheckConstraint("yearly OR \"end\" >= start", name="ends_after_start"),
+    )
+
+
+class Departure(db.Model):
+    """One departure of a line, with the weight and volume booked on it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(sa.ForeignKey("express_line.id"), index=True)
+    departs_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    booked_kg: Mapped[Decimal] = mapped_column(sa.Numeric(10, 3), default=Decimal("0"))
+    booked_m3: Mapped[Decimal] = mapped_column(sa.Numeric(10, 4), default=Decimal("0"))
+    status: Mapped[str] = mapped_column(sa.String(16), default="scheduled")
+
+    line: Mapped[ExpressLine] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("line_id", "departs_at", name="uq_departure_line_time"),
+        sa.CheckConstraint("booked_kg >= 0 AND booked_m3 >= 0", name="booked_not_negative"),
+    )
+
+
+ORDER_STATUSES = (
+    "pending_payment", "confirmed", "paid", "picking", "packed", "shipped", "delivered", "cancelled", "refunded",
+)
+
+
+class Order(db.Model):
+    """A buyer's order, with prices, rate and shipping frozen when placed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(24), unique=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    lang: Mapped[str] = mapped_column(sa.String(5), default="en")
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending_payment", index=True)
+    flow: Mapped[str] = mapped_column(sa.String(8))  # import | export
+    payment_method: Mapped[str] = mapped_column(sa.String(16))
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    exchange_rate: Mapped[Decimal] = mapped_column(Rate)  # units of currency per 1 CNY
+    goods_cny: Mapped[Decimal] = mapped_column(Money)
+    shipping_cny: Mapped[Decimal] = mapped_column(Money)
+    tax_cny: Mapped[Decimal] = mapped_column(Money)
+    total_cny: Mapped[Decimal] = mapped_column(Money)
+    ship_name: Mapped[str] = mapped_column(sa.String(120))
+    ship_phone: Mapped[str] = mapped_column(sa.String(32))
+    ship_country: Mapped[str] = mapped_column(sa.String(2))
+    ship_city: Mapped[str] = mapped_column(sa.String(80))
+    ship_address: Mapped[str] = mapped_column(sa.String(300))
+    ship_postcode: Mapped[str] = mapped_column(sa.String(16), default="")
+    ship_address_latin: Mapped[str] = mapped_column(sa.String(600), default="")
+    id_name: Mapped[str | None] = mapped_column(sa.String(60))
+    id_number: Mapped[str | None] = mapped_column(sa.String(18), index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    payment_deadline: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    placed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    paid_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    user: Mapped[User | None] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan")
+    shipments: Mapped[list[Shipment]] = relationship(back_populates="order", cascade="all, delete-orphan")
+    payments: Mapped[list[Payment]] = relationship(back_populates="order")
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('pending_payment','confirmed','paid','picking','packed','shipped','delivered',"
+            "'cancelled','refunded')",
+            name="status_known",
+        ),
+        sa.CheckConstraint("flow IN ('import','export')", name="flow_known"),
+        sa.CheckConstraint("payment_method IN ('stripe','cod')", name="payment_method_known"),
+        sa.CheckConstraint("goods_cny >= 0 AND shipping_cny >= 0 AND tax_cny >= 0 AND total_cny >= 0",
+                           name="amounts_not_negative"),
+    )
+
+    def total_in_currency(self) -> Decimal:
+        return (self.total_cny * self.exchange_rate).quantize(Decimal("0.01"))
+
+
+class Shipment(db.Model):
+    """The part of an order that travels on one express line departure."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("order.id", ondelete="CASCADE"), index=True)
+    line_id: Mapped[int] = mapped_column(sa.ForeignKey("express_line.id"))
+    departure_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departure.id"), index=True)
+    waybill: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    chargeable_weight_g: Mapped[int] = mapped_column()
+    cost_cny: Mapped[Decimal] = mapped_column(Money)
+    delivery_earliest: Mapped[dt.date] = mapped_column(sa.Date)
+    delivery_latest: Mapped[dt.date] = mapped_column(sa.Date)
+
+    order: Mapped[Order] = relationship(back_populates="shipments")
+    line: Mapped[ExpressLine] = relationship()
+    departure: Mapped[Departure | None] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="shipment")
+
+
+class OrderLine(db.Model):
+    """One product on an order, at the price frozen when placed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("order.id", ondelete="CASCADE"), index=True)
+    shipment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shipment.id"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("product.id"))
+    sku: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    quantity: Mapped[int] = mapped_column()
+    unit_price_cny: Mapped[Decimal] = mapped_column(Money)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    shipment: Mapped[Shipment | None] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+    allocations: Mapped[list[Allocation]] = relationship(back_populates="order_line", cascade="all, delete-orphan")
+
+    __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+
+class Allocation(db.Model):
+    """How much of an order line is taken from which lot."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_line_id: Mapped[int] = mapped_column(sa.ForeignKey("order_line.id", ondelete="CASCADE"), index=True)
+    lot_id: Mapped[int] = mapped_column(sa.ForeignKey("lot.id"), index=True)
+    quantity: Mapped[int] = mapped_column()
+
+    order_line: Mapped[OrderLine] = relationship(back_populates="allocations")
+    lot: Mapped[Lot] = relationship()
+
+    __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+
+class Payment(db.Model):
+    """A payment attempt: a Stripe PaymentIntent or cash on delivery."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("order.id"), index=True)
+    provider: Mapped[str] = mapped_column(sa.String(16))
+    provider_ref: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    status: Mapped[str] = mapped_column(sa.String(24), default="created")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="payments")
+
+    __table_args__ = (sa.CheckConstraint("amount_minor >= 0", name="amount_not_negative"),)
+
+
+class WebhookEvent(db.Model):
+    """A received provider event, stored once by its id so it is applied once."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(sa.String(16))
+    event_id: Mapped[str] = mapped_column(sa.String(120))
+    type: Mapped[str] = mapped_column(sa.String(80))
+    payload: Mapped[dict] = mapped_column(sa.JSON)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (sa.UniqueConstraint("provider", "event_id", name="uq_webhook_event_provider_event"),)
+
+
+class ExchangeRate(db.Model):
+    """Units of `currency` for one CNY, as set by an admin on a date."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    rate: Mapped[Decimal] = mapped_column(Rate)
+    as_of: Mapped[dt.date] = mapped_column(sa.Date)
+
+    __table_args__ = (
+        sa.UniqueConstraint("currency", "as_of", name="uq_exchange_rate_currency_day"),
+        sa.CheckConstraint("rate > 0", name="rate_positive"),
+    )
+
+
+class DutyRule(db.Model):
+    """A destination's duty-free threshold and the duty above it (admin-edited)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country: Mapped[str] = mapped_column(sa.String(2), unique=True)
+    threshold: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    rate: Mapped[Decimal] = mapped_column(sa.Numeric(6, 4))
+    per: Mapped[str] = mapped_column(sa.String(8), default="parcel")
+    note: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    __table_args__ = (
+        sa.CheckConstraint("threshold >= 0 AND rate >= 0", name="not_negative"),
+        sa.CheckConstraint("per IN ('parcel','month')", name="per_known"),
+    )
+
+
+class CartItem(db.Model):
+    """A signed-in buyer's cart line (guests keep theirs in the signed session)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("product.id"))
+    quantity: Mapped[int] = mapped_column()
+
+    product: Mapped[Product] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "product_id", name="uq_cart_item_user_product"),
+        sa.CheckConstraint("quantity BETWEEN 1 AND 99", name="quantity_range"),
+    )
+
+
+class Address(db.Model):
+    """A buyer's saved delivery address, with its Latin transliteration."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    phone: Mapped[str] = mapped_column(sa.String(32))
+    country: Mapped[str] = mapped_column(sa.String(2))
+    city: Mapped[str] = mapped_column(sa.String(80))
+    address: Mapped[str] = mapped_column(sa.String(300))
+    postcode: Mapped[str] = mapped_column(sa.String(16), default="")
+    latin: Mapped[str] = mapped_column(sa.String(600), default="")
+
+
+class Wave(db.Model):
+    """A fulfilment wave: the picking for one express-line departure."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    departure_id: Mapped[int] = mapped_column(sa.ForeignKey("departure.id"), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    departure: Mapped[Departure] = relationship()
+
+
+class OutboxMessage(db.Model):
+    """An e-mail waiting to be sent (written in the same transaction as its cause)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    lang: Mapped[str] = mapped_column(sa.String(5), default="en")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuditLog(db.Model):
+    """Who changed what, for admins and customs."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(sa.String(64))
+    entity: Mapped[str] = mapped_column(sa.String(64))
+    entity_id: Mapped[str] = mapped_column(sa.String(64))
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SearchDocument(db.Model):
+    """A product's searchable text in one language, normalised (case-folded) for matching.
+
+    SQLite indexes it with an FTS5 trigram table and PostgreSQL with a pg_trgm index,
+    both made by the migrations (see shop/services/search.py).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("product.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(sa.String(5))
+    body: Mapped[str] = mapped_column(sa.Text)
+
+    __table_args__ = (sa.UniqueConstraint("product_id", "lang", name="uq_search_document_lang"),)

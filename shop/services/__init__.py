@@ -1,0 +1,1 @@
+"""Use cases: one function each, taking plain arguments and owning its transaction."""

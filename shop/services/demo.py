@@ -1,0 +1,160 @@
+"""Load the demo catalogue, stock, express lines, rates and accounts (idempotent)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from shop.extensions import db
+from shop.models import (Category, CategoryTranslation, DutyRule, ExchangeRate, ExpressLine, LineClosure, Lot,
+                         Merchant, Product, ProductTranslation, StockMove, User)
+from shop.services import search
+from shop.services.slugs import slugify
+
+LANGS = ("en", "zh", "ru", "ur")
+
+
+def load_demo(today: dt.date | None = None) -> dict[str, int]:
+    """Create what is missing from the demo data; never changes what already exists.
+
+    Returns counts of the rows it created, so a second run reports zeros."""
+    from shop.demo import accounts, categories, logistics, merchants, products
+
+    today = today or dt.date.today()
+    created = {"merchants": 0, "categories": 0, "products": 0, "lots": 0, "lines": 0, "rates": 0,
+               "duty_rules": 0, "accounts": 0}
+
+    merchant_by_slug = {m.slug: m for m in db.session.scalars(sa.select(Merchant))}
+    for data in merchants.MERCHANTS:
+        if data["slug"] not in merchant_by_slug:
+            m = Merchant(slug=data["slug"], name=data["name"], display_names=data["names"],
+                         email=data.get("email"), city=data.get("city", "Kashgar"))
+            db.session.add(m)
+            merchant_by_slug[m.slug] = m
+            created["merchants"] += 1
+
+    category_by_slug = {c.slug: c for c in db.session.scalars(sa.select(Category))}
+    for position, data in enumerate(categories.CATEGORIES):
+        if data["slug"] in category_by_slug:
+            continue
+        c = Category(slug=data["slug"], position=position,
+                     parent=category_by_slug.get(data["parent"]) if data.get("parent") else None)
+        for lang in LANGS:
+            c.translations.append(CategoryTranslation(
+                lang=lang, name=data["names"][lang], description=(data.get("descriptions") or {}).get(lang, "")))
+        db.session.add(c)
+        category_by_slug[c.slug] = c
+        created["categories"] += 1
+    db.session.flush()
+
+    existing_skus = set(db.session.scalars(sa.select(Product.sku)))
+    existing_lots = set(db.session.scalars(sa.select(Lot.lot_number)))
+    new_products = []
+    used_slugs = set(db.session.scalars(sa.select(ProductTranslation.slug).where(ProductTranslation.lang == "en")))
+    for data in products.PRODUCTS:
+        product = None
+        if data["sku"] not in existing_skus:
+            length, width, height = data["dims_mm"]
+            slug = slugify(data["names"]["en"]) or data["sku"].lower()
+            if slug in used_slugs:
+                slug = f"{slug}-{data['sku'].lower()}"
+            used_slugs.add(slug)
+            product = Product(
+                sku=data["sku"], merchant=merchant_by_slug[data["merchant"]],
+                category=category_by_slug[data["category"]], origin_country=data["origin"],
+                hs_code=data["hs_code"], tax_class=data["tax_class"], price_cny=Decimal(data["price_cny"]),
+                weight_g=data["weight_g"], length_mm=length, width_mm=width, height_mm=height,
+                goods_flags=sorted(data.get("flags", [])), featured=data.get("featured", False),
+            )
+            for lang in LANGS:
+                product.translations.append(ProductTranslation(
+                    lang=lang, name=data["names"][lang], description=data["descriptions"][lang], slug=slug))
+            db.session.add(product)
+            new_products.append(product)
+            created["products"] += 1
+        for lot_data in data.get("lots", []):
+            if lot_data["lot_number"] in existing_lots:
+                continue
+            if product is None:
+                product = db.session.scalar(sa.select(Product).where(Product.sku == data["sku"]))
+            days = lot_data.get("expiry_days")
+            lot = Lot(product=product, lot_number=lot_data["lot_number"], customs_entry=lot_data["customs_entry"],
+                      on_hand=lot_data["quantity"], reserved=0, bin=lot_data["bin"],
+                      expiry=today + dt.timedelta(days=days) if days is not None else None,
+                      customs_status=lot_data.get("status", "bonded"))
+            db.session.add(lot)
+            db.session.add(StockMove(lot=lot, kind="intake", on_hand_delta=lot_data["quantity"],
+                                     note="demo intake"))
+            existing_lots.add(lot.lot_number)
+            created["lots"] += 1
+    db.session.flush()
+    for product in new_products:
+        search.index_product(product)
+
+    existing_lines = set(db.session.scalars(sa.select(ExpressLine.code)))
+    for data in logistics.LINES:
+        if data["code"] in existing_lines:
+            continue
+        hours, minutes = (int(x) for x in data["cutoff"].split(":"))
+        line = ExpressLine(
+            code=data["code"], mode=data["mode"], names=data["names"], descriptions=data.get("descriptions", {}),
+            serves={k: list(v) for k, v in data["serves"].items()}, weekdays=list(data["weekdays"]),
+            cutoff=dt.time(hours, minutes), transit_days_min=data["transit_days_min"],
+            transit_days_max=data["transit_days_max"], refused_flags=list(data.get("refused_flags", [])),
+            max_parcel_weight_g=data["max_parcel_weight_g"], max_parcel_side_mm=data["max_parcel_side_mm"],
+            capacity_kg=Decimal(str(data["capacity_kg"])), capacity_m3=Decimal(str(data["capacity_m3"])),
+            first_weight_g=data["first_weight_g"], first_price=Decimal(str(data["first_price"])),
+            step_g=data["step_g"], step_price=Decimal(str(data["step_price"])),
+            volumetric_divisor=data["volumetric_divisor"],
+            closes_on_cn_holidays=data.get("closes_on_cn_holidays", False),
+        )
+        for closure in data.get("closures", []):
+            line.closures.append(_closure(closure, today))
+        db.session.add(line)
+        created["lines"] += 1
+
+    have_rates = set(db.session.scalars(sa.select(ExchangeRate.currency)))
+    for currency, rate in logistics.EXCHANGE_RATES.items():
+        if currency not in have_rates:
+            db.session.add(ExchangeRate(currency=currency, rate=Decimal(str(rate)), as_of=today))
+            created["rates"] += 1
+
+    have_rules = set(db.session.scalars(sa.select(DutyRule.country)))
+    for data in logistics.DUTY_RULES:
+        if data["country"] not in have_rules:
+            db.session.add(DutyRule(country=data["country"], threshold=Decimal(str(data["threshold"])),
+                                    currency=data["currency"], rate=Decimal(str(data["rate"])),
+                                    per=data.get("per", "parcel"), note=data.get("note") or {}))
+            created["duty_rules"] += 1
+
+    have_users = set(db.session.scalars(sa.select(User.email)))
+    for data in accounts.ACCOUNTS:
+        if data["email"] in have_users:
+            continue
+        user = User(email=data["email"], name=data.get("name", ""), role=data["role"],
+                    merchant=merchant_by_slug.get(data.get("merchant")) if data.get("merchant") else None,
+                    preferred_lang=data.get("lang", "en"))
+        user.set_password(data["password"])
+        db.session.add(user)
+        created["accounts"] += 1
+
+    db.session.commit()
+    return created
+
+
+def _closure(data: dict, today: dt.date) -> LineClosure:
+    """A closure from 'MM-DD' (yearly) or 'YYYY-MM-DD' bounds."""
+    def parse(text: str) -> dt.date:
+        if len(text) == 5:  # MM-DD, yearly: stored in the current year; the routing repeats it
+            month, day = (int(x) for x in text.split("-"))
+            return dt.date(today.year, month, day)
+        return dt.date.fromisoformat(text)
+
+    return LineClosure(start=parse(data["start"]), end=parse(data["end"]), yearly=data.get("yearly", False),
+                       kind=data.get("kind", "season"), note=data.get("note") or {})
+
+
+def demo_accounts() -> list[dict]:
+    from shop.demo import accounts
+    return accounts.ACCOUNTS

@@ -1,0 +1,15 @@
+"""The fulfilment desk (/fulfilment/): fulfilment accounts only."""
+from flask import Blueprint, g
+
+from shop.i18n import negotiated_language
+
+bp = Blueprint("fulfilment", __name__)
+
+
+@bp.before_request
+def _language():
+    # Back-office pages have no language prefix: they follow the user's cookie / browser.
+    g.lang = negotiated_language()
+
+
+from shop.web.fulfilment import routes  # noqa: E402,F401

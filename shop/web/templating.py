@@ -1,0 +1,52 @@
+"""Jinja globals and filters: language, direction, switcher links, money."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Flask, g, request, url_for
+from flask_babel import format_currency, format_date, get_locale
+
+from shop.i18n import (BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, LANGUAGES, current_language, is_rtl)
+from shop.services import pricing
+
+
+def url_in_language(lang: str) -> str:
+    """This page in another language (pages outside the prefix go to that language's home)."""
+    endpoint = request.endpoint
+    rule = request.url_rule
+    if endpoint and rule is not None and "<lang:lang>" in rule.rule:
+        args = dict(request.view_args or {})
+        args["lang"] = lang
+        args.update({k: v for k, v in request.args.items() if k not in args})
+        return url_for(endpoint, **args)
+    return url_for("storefront.home", lang=lang)
+
+
+def money(amount, currency: str = "CNY") -> str:
+    """An amount formatted by Babel for the page's locale (no '$' + str())."""
+    if amount is None:
+        return ""
+    return format_currency(Decimal(amount), currency, locale=BABEL_LOCALE[current_language()])
+
+
+def price(amount_cny) -> str:
+    """A CNY price shown in the buyer's currency."""
+    currency = pricing.buyer_currency(current_language())
+    return money(pricing.convert(amount_cny, currency), currency)
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def inject_language():
+        lang = current_language()
+        return {
+            "lang": lang,
+            "html_lang": HTML_LANG[lang],
+            "text_dir": "rtl" if is_rtl(lang) else "ltr",
+            "languages": LANGUAGES,
+            "language_names": LANGUAGE_NAMES,
+            "url_in_language": url_in_language,
+            "get_locale": get_locale,
+        }
+
+    app.jinja_env.globals.update(money=money, price=price, format_date=format_date)
