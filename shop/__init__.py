@@ -24,7 +24,7 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
 
     app.url_map.converters["lang"] = LangConverter
     app.url_map.strict_slashes = False
-    db.init_app(app)
+    _init_database(app, db)
     migrate.init_app(app, db, directory=str(_root() / "migrations"), render_as_batch=True,
                      compare_type=True)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
@@ -48,6 +48,19 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
+
+
+def _init_database(app: Flask, db) -> None:
+    """Bind SQLAlchemy, turning a malformed DATABASE_URL into one clear line."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        sa.engine.make_url(url)
+        db.init_app(app)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as error:
+        raise SystemExit(f"DATABASE_URL is not a usable database address: {error}") from None
 
 
 def _root():

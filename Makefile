@@ -1,0 +1,57 @@
+# The shop's commands: make run, make test, make bench (see README.md).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+WORKERS ?= 3
+export PYTHONDONTWRITEBYTECODE = 1
+
+.PHONY: run test bench install install-test translations extract-translations update-translations db-upgrade demo check clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile -q -d translations -f 2>/dev/null || $(VENV)/bin/pybabel compile -d translations
+
+extract-translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext -k lazy_ngettext --no-location --sort-output -o translations/messages.pot .
+
+update-translations: extract-translations
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+db-upgrade: $(VENV)/.installed
+	@mkdir -p instance
+	@$(FLASK) shop check-db
+	@$(FLASK) db upgrade 2>&1 | grep -v '^INFO' || true
+
+demo: db-upgrade
+	$(FLASK) shop demo
+
+run: $(VENV)/.installed translations db-upgrade
+	@if $(FLASK) shop is-empty; then $(FLASK) shop demo; fi
+	@$(FLASK) shop demo-accounts
+	@echo "Serving the shop on http://$(HOST):$(PORT)/"
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+test: $(VENV)/.installed-test translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test translations
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,43 @@
+"""The shop's command line."""
+import sqlalchemy as sa
+
+from shop.extensions import db
+from shop.models import User
+
+
+def test_create_user_prints_a_generated_password(app, runner):
+    result = runner.invoke(args=["shop", "create-user", "Staff@Example.com", "--role", "staff", "--generate"])
+    assert result.exit_code == 0, result.output
+    assert "Password:" in result.output
+    password = result.output.split("Password:")[1].split()[0]
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "staff@example.com"))
+        assert user.role == "staff" and user.check_password(password)
+
+
+def test_a_merchant_account_needs_an_existing_merchant(app, runner):
+    result = runner.invoke(args=["shop", "create-user", "m@example.com", "--role", "merchant", "--generate"])
+    assert result.exit_code != 0 and "--merchant" in result.output
+    result = runner.invoke(args=["shop", "create-user", "m@example.com", "--role", "merchant",
+                                 "--merchant", "nobody", "--generate"])
+    assert result.exit_code != 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    import pytest
+
+    from config import ProductionConfig
+    from shop import create_app
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig)
+
+
+def test_a_malformed_database_url_stops_with_one_line(monkeypatch):
+    import pytest
+
+    from shop import create_app
+    with pytest.raises(SystemExit, match="DATABASE_URL"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "not a url at all", "TESTING": True})

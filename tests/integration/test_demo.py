@@ -1,0 +1,65 @@
+"""The demo data: complete in four languages, and loading it twice changes nothing."""
+import sqlalchemy as sa
+
+from shop.extensions import db
+from shop.models import (DutyRule, ExchangeRate, ExpressLine, Lot, Merchant, Product, ProductTranslation, StockMove,
+                         User)
+from shop.services.demo import load_demo
+
+
+def counts():
+    return {m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
+            for m in (Merchant, Product, ProductTranslation, Lot, StockMove, ExpressLine, ExchangeRate, DutyRule, User)}
+
+
+def test_demo_is_big_enough_to_look_real(demo):
+    with demo.app_context():
+        c = counts()
+        assert c["Merchant"] >= 6
+        assert c["Product"] >= 80
+        assert c["ProductTranslation"] == 4 * c["Product"]
+        assert c["ExpressLine"] == 6
+        currencies = set(db.session.scalars(sa.select(ExchangeRate.currency)))
+        assert {"RUB", "PKR", "KGS", "KZT", "UZS", "TJS", "USD"} <= currencies
+        roles = set(db.session.scalars(sa.select(User.role)))
+        assert roles == {"buyer", "merchant", "staff", "admin"}
+        origins = set(db.session.scalars(sa.select(Product.origin_country)))
+        assert {"KZ", "KG", "UZ", "TJ", "RU", "PK"} <= origins
+
+
+def test_every_product_speaks_four_languages_differently(demo):
+    with demo.app_context():
+        for product in db.session.scalars(sa.select(Product)):
+            names = {t.lang: t.name for t in product.translations}
+            assert set(names) == {"en", "zh", "ru", "ur"}
+            assert len(set(names.values())) == 4, f"{product.sku} repeats a name across languages"
+
+
+def test_lieba_bread_comes_in_soft_and_hard_bags(demo):
+    with demo.app_context():
+        names = [t.name.lower() for t in db.session.scalars(
+            sa.select(ProductTranslation).where(ProductTranslation.lang == "en"))]
+        lieba = [n for n in names if "lieba" in n]
+        assert any("soft" in n for n in lieba) and any("hard" in n for n in lieba)
+
+
+def test_stock_ledger_rebuilds_on_hand(demo):
+    with demo.app_context():
+        for lot in db.session.scalars(sa.select(Lot)):
+            ledger = db.session.scalar(sa.select(sa.func.sum(StockMove.on_hand_delta)).where(StockMove.lot_id == lot.id))
+            assert ledger == lot.on_hand
+
+
+def test_loading_the_demo_twice_changes_nothing(demo):
+    with demo.app_context():
+        before = counts()
+        created = load_demo()
+        assert not any(created.values())
+        assert counts() == before
+
+
+def test_demo_command_says_nothing_changed_the_second_time(demo):
+    runner = demo.test_cli_runner()
+    result = runner.invoke(args=["shop", "demo"])
+    assert result.exit_code == 0
+    assert "nothing changed" in result.output
