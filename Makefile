@@ -25,10 +25,10 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile -q -d translations -f 2>/dev/null || $(VENV)/bin/pybabel compile -d translations
+	@$(VENV)/bin/pybabel compile -d translations >/dev/null 2>&1 || $(VENV)/bin/pybabel compile -d translations
 
 extract-translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext -k lazy_ngettext --no-location --sort-output -o translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext -k lazy_ngettext --no-location --sort-output -o translations/messages.pot shop
 
 update-translations: extract-translations
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
