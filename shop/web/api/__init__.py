@@ -6,4 +6,4 @@ from shop.extensions import csrf
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-from shop.web.api import routes  # noqa: E402,F401
+from shop.web.api import openapi, routes  # noqa: E402,F401

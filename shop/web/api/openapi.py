@@ -1,0 +1,109 @@
+"""The API's OpenAPI 3.1 description, served at /api/v1/openapi.json."""
+from flask import jsonify
+
+from shop.web.api import bp
+
+MONEY = {"type": "object", "required": ["amount", "currency"],
+         "properties": {"amount": {"type": "string", "pattern": r"^\d+\.\d{2}$"},
+                        "currency": {"type": "string", "minLength": 3, "maxLength": 3}}}
+LANG_MAP = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in ("en", "zh", "ru", "ur")}}
+ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["code", "message"],
+    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
+PRODUCT = {
+    "type": "object",
+    "required": ["sku", "slug", "names", "descriptions", "category", "merchant", "origin_country", "hs_code",
+                 "goods_flags", "price", "weight_g", "dimensions_mm", "stock_available"],
+    "properties": {
+        "sku": {"type": "string"}, "slug": {"type": "string"}, "names": LANG_MAP, "descriptions": LANG_MAP,
+        "category": {"type": "string"}, "merchant": {"type": "string"},
+        "origin_country": {"type": "string", "minLength": 2, "maxLength": 2}, "hs_code": {"type": "string"},
+        "tax_class": {"type": "string", "enum": ["food", "general", "cosmetics_high"]},
+        "goods_flags": {"type": "array", "items": {"type": "string", "enum": [
+            "liquid", "aerosol", "battery", "perfume", "perishable", "fragile"]}},
+        "price": MONEY, "weight_g": {"type": "integer"},
+        "dimensions_mm": {"type": "array", "items": {"type": "integer"}, "minItems": 3, "maxItems": 3},
+        "stock_available": {"type": "integer", "minimum": 0},
+    },
+}
+DATE_RANGE = {"type": "object", "properties": {"earliest": {"type": "string", "format": "date"},
+                                               "latest": {"type": "string", "format": "date"}}}
+QUOTE = {
+    "type": "object", "required": ["destination", "options", "ruled_out"],
+    "properties": {
+        "destination": {"type": "object"},
+        "options": {"type": "array", "items": {"type": "object", "required": ["shipments", "cost", "taxes", "delivery"],
+            "properties": {
+                "labels": {"type": "array", "items": {"type": "string",
+                                                      "enum": ["recommended", "fastest", "cheapest"]}},
+                "shipments": {"type": "array", "items": {"type": "object", "required": [
+                    "line", "items", "departure", "delivery", "chargeable_weight_g", "cost"], "properties": {
+                    "line": {"type": "string"}, "items": {"type": "array"},
+                    "departure": {"type": "string", "format": "date-time"}, "delivery": DATE_RANGE,
+                    "chargeable_weight_g": {"type": "integer"}, "cost": MONEY}}},
+                "cost": MONEY, "taxes": MONEY, "delivery": DATE_RANGE}}},
+        "ruled_out": {"type": "array", "items": {"type": "object", "required": ["line", "code", "reason"],
+                                                 "properties": {"line": {"type": "string"},
+                                                                "code": {"type": "string"},
+                                                                "reason": {"type": "string"}}}},
+    },
+}
+
+
+def _errors(*codes):
+    return {str(c): {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            for c in codes}
+
+
+def spec() -> dict:
+    page_params = [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
+                   for n in ("q", "category", "origin", "page", "lang")]
+    bearer = [{"bearer": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Kashgar Bonded Zone Shop API", "version": "1.0.0"},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": {"Product": PRODUCT, "Money": MONEY, "Error": ERROR, "Quote": QUOTE},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "paths": {
+            "/products": {"get": {"summary": "The public catalogue", "parameters": page_params, "responses": {
+                "200": {"description": "a page of products", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["items", "page", "pages", "total"], "properties": {
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Product"}},
+                        "page": {"type": "integer"}, "pages": {"type": "integer"},
+                        "total": {"type": "integer"}}}}}}, **_errors(400)}}},
+            "/products/{sku}": {"get": {"summary": "One listing", "parameters": [
+                {"name": "sku", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {
+                "200": {"description": "the product", "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/Product"}}}}, **_errors(404)}}},
+            "/quote": {"post": {"summary": "Shipping options for items to a destination", "requestBody": {
+                "required": True, "content": {"application/json": {"schema": {"type": "object",
+                    "required": ["destination", "items"], "properties": {
+                        "destination": {"type": "object", "required": ["country"], "properties": {
+                            "country": {"type": "string"}, "city": {"type": "string"}}},
+                        "items": {"type": "array", "minItems": 1, "items": {"type": "object",
+                            "required": ["sku", "quantity"], "properties": {
+                                "sku": {"type": "string"}, "quantity": {"type": "integer", "minimum": 1}}}},
+                        "date": {"type": "string", "format": "date"}}}}}},
+                "responses": {"200": {"description": "options", "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/Quote"}}}}, **_errors(400, 422)}}},
+            "/merchant/orders": {"get": {"summary": "The merchant's orders", "security": bearer,
+                                         "responses": {"200": {"description": "orders"}, **_errors(401)}}},
+            "/merchant/products": {"get": {"summary": "The merchant's listings", "security": bearer,
+                                           "responses": {"200": {"description": "products"}, **_errors(401)}}},
+            "/merchant/products/{sku}": {"put": {"summary": "Create or update one of the merchant's listings",
+                                                 "security": bearer, "parameters": [
+                {"name": "sku", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the product"}, **_errors(400, 401, 403, 422)}}},
+            "/merchant/lots": {"post": {"summary": "Receive a bonded lot", "security": bearer,
+                                        "responses": {"201": {"description": "the lot"}, **_errors(400, 401, 422)}}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(spec())
