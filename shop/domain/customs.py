@@ -156,7 +156,7 @@ def validate_prc_id(number: str, *, today: date | None = None) -> str:
     if born.year < 1900 or (today is not None and born > today):
         raise InvalidIdNumber("birth_date")
     # ISO 7064 MOD 11-2.
-    total = sum(int(digit) * weight for digit, weight in zip(normalised, _ID_WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(normalised[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != normalised[17]:
         raise InvalidIdNumber("check_digit")
     return normalised

@@ -241,13 +241,12 @@ class _CompiledLine:
     """A line's figures in integer units (grams, mm3, fen) plus its memoised calendar."""
 
     __slots__ = (
-        "line", "serves", "cap_g", "cap_mm3", "cap_g_whole", "cap_mm3_whole", "max_g",
+        "serves", "cap_g", "cap_mm3", "cap_g_whole", "cap_mm3_whole", "max_g",
         "max_side", "refused", "divisor", "first_g", "first_fen", "step_g", "step_fen",
         "limit_kg", "limit_cm", "schedules",
     )  # fmt: skip
 
     def __init__(self, line: Line) -> None:
-        self.line = line
         self.serves = {
             country.strip().upper(): frozenset(city.strip().casefold() for city in cities)
             for country, cities in line.serves.items()
@@ -268,13 +267,14 @@ class _CompiledLine:
         self.limit_cm = Decimal(line.max_parcel_side_mm) / 10
         self.schedules: dict[tuple[date, bool], _Schedule] = {}
 
-    def schedule(self, today: date, open_today: bool) -> _Schedule:
+    def schedule(self, line: Line, today: date, open_today: bool) -> _Schedule:
+        """The departures from a day on; `open_today` when today's cut-off is still ahead."""
         key = (today, open_today)
         found = self.schedules.get(key)
         if found is None:
             if len(self.schedules) >= _SCHEDULE_CACHE_SIZE:
                 self.schedules.clear()
-            found = self.schedules[key] = _build_schedule(self.line, today, open_today)
+            found = self.schedules[key] = _build_schedule(line, today, open_today)
         return found
 
 
@@ -288,7 +288,7 @@ class Departure:
 
 # The next departures a line can make from a given moment, ignoring capacity, and the date
 # the line reopens when the departure after them falls in a season closure (else None).
-_Schedule = tuple[tuple[tuple[date, Departure], ...], "date | None"]
+_Schedule = tuple[tuple[tuple[date, Departure], ...], date | None]
 
 
 @functools.cache
@@ -425,7 +425,7 @@ def next_departure(
     """The departure an order of this size placed `now` makes (raises LineUnavailable)."""
     local = _shanghai(now)
     c: _CompiledLine = line._compiled  # type: ignore[attr-defined]
-    schedule = c.schedule(local.date(), local.time() < line.cutoff)
+    schedule = c.schedule(line, local.date(), local.time() < line.cutoff)
     found = _departure(line.code, c, schedule, weight_kg * 1000, volume_m3 * 1_000_000_000, booked)
     if type(found) is tuple:
         raise LineUnavailable(line.code, found[1], found[2])
@@ -467,7 +467,7 @@ class Quote:
     destination: Destination
     options: tuple[Option, ...]  # recommended first
     ruled_out: tuple[RuledOut, ...]
-    unshippable: tuple[str, ...] = ()  # skus no served line can carry
+    unshippable: tuple[str, ...] = ()  # skus that no line can carry there, even alone
 
 
 def _shanghai(now: datetime) -> datetime:
@@ -496,9 +496,12 @@ class _Group:
     __slots__ = ("members", "flags", "grams", "mm3", "side", "leg")
 
     def __init__(self, members, flags, grams, mm3, side, leg):
-        self.members, self.flags, self.grams, self.mm3, self.side, self.leg = (
-            members, flags, grams, mm3, side, leg,
-        )  # fmt: skip
+        self.members = members
+        self.flags = flags
+        self.grams = grams
+        self.mm3 = mm3
+        self.side = side
+        self.leg = leg
 
 
 def quote(
@@ -528,6 +531,7 @@ def quote(
     sides = [max(item.dims_mm) for item in items]
     flags = [item.goods_flags for item in items]
     all_flags = frozenset().union(*flags) if count > 1 else flags[0]
+    total_grams, total_mm3, longest = sum(grams), sum(mm3), max(sides)
     everything = tuple(range(count))
 
     # Each line against the whole order: a single-line option or the reason it cannot be one.
@@ -543,9 +547,9 @@ def quote(
         if cities and city not in cities:
             reasons[index] = RuledOut(line.code, "not_served_city", {})
             continue
-        schedule = c.schedule(today, clock < line.cutoff)
+        schedule = c.schedule(line, today, clock < line.cutoff)
         served.append((index, line, c, schedule))
-        leg = _carry(line, c, schedule, all_flags, sum(grams), sum(mm3), max(sides), booked)
+        leg = _carry(line, c, schedule, all_flags, total_grams, total_mm3, longest, booked)
         if leg[0] is None:
             reasons[index] = RuledOut(line.code, leg[1], leg[2])
         else:
@@ -576,26 +580,28 @@ def quote(
 def _split_cannot_beat(singles, served, flags, grams, sides) -> bool:
     """Whether no split can arrive strictly earlier than the best single-line option.
 
-    A shipment never leaves before its line's next departure, so for each item the earliest
-    delivery of any line that could take it at all bounds every split from below. Usually
-    that bound already settles it, and the costlier split search is skipped.
+    A split beats (E0, L0) only if all its shipments deliver from before E0, or all from E0 at
+    the latest and by before L0. No shipment delivers sooner than its line's next departure
+    would, so checking each item against those first departures usually settles it, and the
+    costlier split search is skipped.
     """
-    best = min((leg[0].delivery_earliest, leg[0].delivery_latest) for _, leg in singles)
-    floor_earliest = floor_latest = None
+    best_earliest, best_latest = min(
+        (leg[0].delivery_earliest, leg[0].delivery_latest) for _, leg in singles
+    )
+    all_sooner = all_within = True
     for i, item_flags in enumerate(flags):
-        earliest = latest = None
+        sooner = within = False
         for _, _, c, (departures, _) in served:
             if departures and not c.refused & item_flags and grams[i] <= c.max_g and sides[i] <= c.max_side:
                 first = departures[0][1]
-                if earliest is None or first.delivery_earliest < earliest:
-                    earliest = first.delivery_earliest
-                if latest is None or first.delivery_latest < latest:
-                    latest = first.delivery_latest
-        if earliest is None:
-            return True  # this item fits no line alone, so no split exists at all
-        floor_earliest = earliest if floor_earliest is None else max(floor_earliest, earliest)
-        floor_latest = latest if floor_latest is None else max(floor_latest, latest)
-    return floor_earliest > best[0] or (floor_earliest == best[0] and floor_latest >= best[1])
+                sooner = sooner or first.delivery_earliest < best_earliest
+                within = within or (
+                    first.delivery_earliest <= best_earliest and first.delivery_latest < best_latest
+                )
+        all_sooner, all_within = all_sooner and sooner, all_within and within
+        if not (all_sooner or all_within):
+            return True
+    return False
 
 
 def _splits(alone, singles, served, flags, grams, mm3, sides, booked):
@@ -638,9 +644,9 @@ def _greedy_split(goal, alone, served, flags, grams, mm3, sides, booked):
                     continue
             legs = [g.leg for key, g in groups.items() if key != index]
             legs.append(leg)
-            earliest = max(leg[0].delivery_earliest for leg in legs)
-            latest = max(leg[0].delivery_latest for leg in legs)
-            fen = sum(leg[2] for leg in legs)
+            earliest = max(other[0].delivery_earliest for other in legs)
+            latest = max(other[0].delivery_latest for other in legs)
+            fen = sum(other[2] for other in legs)
             if goal == "fastest":
                 score = (earliest, latest, len(legs), fen)
             else:
@@ -675,7 +681,7 @@ def _rank(plans, items, country, duty_rules, cny_per_unit) -> tuple[Option, ...]
     if country == "CN":
         tax_kind, over_limit = "import", goods_value > ORDER_LIMIT_CNY
         # The same goods pay the same import tax however they are sent.
-        tax = import_tax((item.tax_class, value) for item, value in zip(items, values))
+        tax = import_tax((item.tax_class, value) for item, value in zip(items, values, strict=True))
         taxes_of = _constant(tax)
     else:
         tax_kind, over_limit = "export", False
@@ -687,20 +693,18 @@ def _rank(plans, items, country, duty_rules, cny_per_unit) -> tuple[Option, ...]
         fen = sum(leg[2] for _, _, leg in plan)
         earliest = max(leg[0].delivery_earliest for _, _, leg in plan)
         latest = max(leg[0].delivery_latest for _, _, leg in plan)
-        total = fen + int(taxes * 100)
-        codes = tuple(index for index, _, _ in plan)
-        ranked.append(((earliest, latest, total, codes), plan, fen, taxes, earliest, latest))
+        total = fen + int(taxes * 100)  # taxes are whole fen
+        line_order = tuple(index for index, _, _ in plan)  # the last tie-break, for determinism
+        ranked.append(((earliest, latest, total, line_order), plan, fen, taxes, earliest, latest))
     ranked.sort(key=lambda entry: entry[0])
+    # Recommended is the first; fastest is the surest arrival (earliest latest date).
     fastest = min(range(len(ranked)), key=lambda n: (ranked[n][5], ranked[n][4], n))
     cheapest = min(range(len(ranked)), key=lambda n: (ranked[n][0][2], n))
 
     options = []
     for n, (_, plan, fen, taxes, earliest, latest) in enumerate(ranked):
-        labels = tuple(
-            label
-            for label, chosen in (("recommended", n == 0), ("fastest", n == fastest), ("cheapest", n == cheapest))
-            if chosen
-        )
+        chosen = {"recommended": n == 0, "fastest": n == fastest, "cheapest": n == cheapest}
+        labels = tuple(label for label in LABELS if chosen[label])
         shipments = tuple(
             Shipment(
                 leg[0].line,
