@@ -56,7 +56,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
         product = None
         if data["sku"] not in existing_skus:
             length, width, height = data["dims_mm"]
-            slug = slugify(data["names"]["en"]) or data["sku"].lower()
+            slug = data.get("slug") or slugify(data["names"]["en"]) or data["sku"].lower()
             if slug in used_slugs:
                 slug = f"{slug}-{data['sku'].lower()}"
             used_slugs.add(slug)
