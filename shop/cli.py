@@ -101,5 +101,36 @@ def create_user_command(email, role, merchant_slug, password, generate, name):
     click.echo(f"Created {role} {email}" + (f" for {merchant.slug}" if merchant else ""))
 
 
+@shop_cli.command("expire-reservations")
+def expire_reservations_command():
+    """Release the stock of unpaid orders past their payment deadline."""
+    from shop.services import outbox, payments
+    numbers = payments.expire_reservations()
+    outbox.deliver_quietly()
+    if numbers:
+        click.echo(f"Expired {len(numbers)} unpaid order(s): " + ", ".join(numbers))
+    else:
+        click.echo("No unpaid order is past its deadline.")
+
+
+@shop_cli.command("import-listings")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--merchant", "merchant_slug", required=True, help="The merchant whose listings these are.")
+def import_listings_command(csv_file, merchant_slug):
+    """Create or update a merchant's listings and lots from CSV: all rows or none."""
+    from shop.services.listings import ListingImportError, import_listings_csv
+    with open(csv_file, "rb") as handle:
+        data = handle.read()
+    with click.progressbar(length=1, label="Checking rows") as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+        try:
+            result = import_listings_csv(data, merchant_slug, progress=progress)
+        except ListingImportError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Imported {result.created} new and {result.updated} updated listings, {result.lots} lots.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(shop_cli)
