@@ -4,7 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Flask, g, request, url_for
-from flask_babel import format_currency, format_date, get_locale
+from babel.numbers import format_currency
+from flask_babel import format_date, get_locale
 
 from shop.i18n import (BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, LANGUAGES, current_language, is_rtl)
 from shop.services import pricing
