@@ -38,7 +38,7 @@ def write_transaction():
     """One use case's transaction, holding the write lock from its start on SQLite
     (on PostgreSQL the queries inside lock their rows with FOR UPDATE)."""
     session = db.session
-    if session.in_transaction():
+    if session().in_transaction():
         session.commit()  # end the read transaction the request may have opened
     token = _immediate.set(True)
     try:
