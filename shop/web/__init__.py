@@ -22,3 +22,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
+    from shop.web.shipping import bp as shipping_bp
+    app.register_blueprint(shipping_bp, url_prefix="/<lang:lang>")

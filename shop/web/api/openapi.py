@@ -88,7 +88,7 @@ def spec() -> dict:
                                 "sku": {"type": "string"}, "quantity": {"type": "integer", "minimum": 1}}}},
                         "date": {"type": "string", "format": "date"}}}}}},
                 "responses": {"200": {"description": "options", "content": {"application/json": {"schema": {
-                    "$ref": "#/components/schemas/Quote"}}}}, **_errors(400, 422)}}},
+                    "$ref": "#/components/schemas/Quote"}}}}, **_errors(400, 413, 422, 503)}}},
             "/merchant/orders": {"get": {"summary": "The merchant's orders", "security": bearer,
                                          "responses": {"200": {"description": "orders"}, **_errors(401)}}},
             "/merchant/products": {"get": {"summary": "The merchant's listings", "security": bearer,
