@@ -28,6 +28,18 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "shop@kashgar-bonded.example")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    # Links in e-mails point here (the shop's public address).
+    SHOP_BASE_URL = os.environ.get("SHOP_BASE_URL", "http://127.0.0.1:5000")
+    # A lot must not expire within this many days after the delivery date to be allocated.
+    EXPIRY_MARGIN_DAYS = int(os.environ.get("EXPIRY_MARGIN_DAYS", "14"))
+    # Currencies Stripe may charge in, comma-separated (others are charged in CNY); unset = all.
+    STRIPE_CURRENCIES = [c.strip().upper() for c in os.environ.get("STRIPE_CURRENCIES", "").split(",") if c.strip()]
+    # Offer Alipay and WeChat Pay beside the card: "1"/"0"; unset = in production only.
+    STRIPE_WALLETS = ({"1": True, "true": True, "0": False, "false": False}.get(
+        os.environ.get("STRIPE_WALLETS", "").lower()))
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_HTTPONLY = True

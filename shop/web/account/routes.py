@@ -1,14 +1,20 @@
-"""Account views."""
+"""Account views: sign in and out, register, the account page, change and reset a password."""
+import logging
+
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from shop.extensions import db, limiter, login_manager
 from shop.i18n import current_language
-from shop.models import User
+from shop.models import Address, User
+from shop.services import accounts, cart, outbox
 from shop.web.account import bp
-from shop.web.account.forms import LoginForm, RegisterForm
+from shop.web.account.forms import (ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm,
+                                    ResetRequestForm)
+
+log = logging.getLogger(__name__)
 
 
 @login_manager.user_loader
@@ -33,19 +39,28 @@ def _email_key() -> str:
     return (request.form.get("email") or "").strip().lower()[:254] or request.remote_addr or "-"
 
 
+def _sign_in(user: User, remember: bool = False) -> None:
+    """Sign in and bring the guest's cart along."""
+    login_user(user, remember=remember)
+    try:
+        cart.merge_session_cart_into_user(user)
+    except Exception:  # noqa: BLE001  a cart problem must not stop the sign-in itself
+        db.session.rollback()
+        log.exception("could not merge the guest cart of user %s", user.id)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
-@limiter.limit("10 per minute", methods=["POST"], key_func=_email_key)
+@limiter.limit("10 per minute;50 per day", methods=["POST"], key_func=_email_key)
 def login():
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
         return redirect(_safe_next(url_for("storefront.home")))
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(sa.select(User).where(User.email == email))
-        if user is not None and user.active and user.check_password(form.password.data):
-            login_user(user, remember=form.remember.data)
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _sign_in(user, remember=form.remember.data)
             flash(_("Welcome back, %(name)s.", name=user.name or user.email), "success")
             return redirect(_safe_next(url_for("storefront.home")))
         form.password.errors.append(_("The e-mail or password is not right."))
@@ -60,15 +75,13 @@ def register():
         return redirect(url_for("storefront.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        try:
+            user = accounts.register(email=form.email.data, name=form.name.data, password=form.password.data,
+                                     lang=current_language())
+        except accounts.EmailTaken:
             form.email.errors.append(_("An account with this e-mail already exists."))
         else:
-            user = User(email=email, name=form.name.data.strip(), role="buyer", preferred_lang=current_language())
-            user.set_password(form.password.data)
-            db.session.add(user)
-            db.session.commit()
-            login_user(user)
+            _sign_in(user)
             flash(_("Your account is ready."), "success")
             return redirect(_safe_next(url_for("storefront.home")))
     return render_template("account/register.html", form=form), (400 if form.errors else 200)
@@ -82,3 +95,68 @@ def logout():
         flash(_("You are signed out."), "success")
         return redirect(url_for("storefront.home"))
     return render_template("account/logout.html")
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """The buyer's account: orders, saved addresses, password."""
+    saved = list(db.session.scalars(
+        sa.select(Address).where(Address.user_id == current_user.id).order_by(Address.id.desc()).limit(10)))
+    return render_template("account/account.html", addresses=saved)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"], key_func=lambda: f"user:{current_user.get_id()}")
+def change_password():
+    """Change the password, knowing the current one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user.id, form.current.data, form.password.data)
+        except accounts.WrongPassword:
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("account.account"))
+    return render_template("account/password.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=_email_key)
+def forgot_password():
+    """Ask for a link to set a new password."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data, current_language())
+        outbox.deliver_quietly()
+        # The same answer whether or not the account exists: nobody learns who has one.
+        flash(_("If an account exists for %(email)s, we have sent it a link to choose a new password.",
+                email=form.email.data.strip()), "success")
+        return redirect(url_for("account.login"))
+    return render_template("account/forgot_password.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from an e-mailed link."""
+    if len(token) > 500:
+        abort(404)
+    try:
+        accounts.user_for_reset_token(token)
+    except accounts.InvalidResetLink:
+        flash(_("This link is no longer valid. Please ask for a new one."), "error")
+        return redirect(url_for("account.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except accounts.InvalidResetLink:
+            flash(_("This link is no longer valid. Please ask for a new one."), "error")
+            return redirect(url_for("account.forgot_password"))
+        logout_user()
+        flash(_("Your new password is set. Please sign in."), "success")
+        return redirect(url_for("account.login"))
+    return render_template("account/reset_password.html", form=form), (400 if form.errors else 200)

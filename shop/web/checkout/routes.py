@@ -1,12 +1,521 @@
-"""Checkout and order views."""
-from flask import render_template
-from flask_login import login_required
+"""Checkout and order views: the one-page checkout, the payment step, the buyer's orders."""
+from __future__ import annotations
 
-from shop.web.checkout import bp
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from shop.domain import customs
+from shop.domain import orders as order_rules
+from shop.i18n import current_language
+from shop.models import utcnow
+from shop.services import addresses, cart, ordering, outbox, payments, pricing, quotes
+from shop.web.checkout import bp, labels
+from shop.web.checkout.forms import ActionForm, CheckoutForm
+from shop.web.roles import role_required
+
+log = logging.getLogger(__name__)
+
+MAX_KEY_LENGTH = 64
+
+
+@bp.context_processor
+def checkout_helpers():
+    return {"labels": labels, "label": labels.label, "country_name": labels.country_name, "now_utc": utcnow,
+            # Babel formatting for this page's language (money and price as the storefront shows them).
+            "money": labels.money, "price": labels.price}
+
+
+# ---- shipping options as the page shows them ----------------------------------------------
+
+@dataclass
+class ShipmentView:
+    line_code: str
+    line_name: str
+    items: list[tuple[str, int]]
+    departure: dt.datetime
+    earliest: dt.date
+    latest: dt.date
+    cost_cny: Decimal
+
+
+@dataclass
+class OptionView:
+    value: str
+    labels: tuple[str, ...]
+    shipments: list[ShipmentView]
+    cost_cny: Decimal
+    taxes_cny: Decimal
+    tax_kind: str
+    total_cny: Decimal
+    earliest: dt.date
+    latest: dt.date
+    over_limit: bool
+
+
+@dataclass
+class QuoteView:
+    country: str
+    city: str
+    options: list[OptionView] = field(default_factory=list)
+    ruled_out: list[tuple[str, str]] = field(default_factory=list)
+    unshippable: list[str] = field(default_factory=list)
+
+
+def _served_countries() -> list[str]:
+    codes = {country.upper() for line in quotes.line_set().lines for country in line.serves}
+    return sorted(codes, key=labels.country_name)
+
+
+def _line_names(lang: str) -> dict[str, str]:
+    return {code: info.name(lang) for code, info in quotes.line_set().info.items()}
+
+
+def _reason(line_code: str, code: str, params) -> str:
+    info = quotes.line_set().info.get(line_code)
+    return quotes.reason_text(code, params, mode=info.mode if info else None)
+
+
+def _quote_view(pairs, country: str, city: str) -> QuoteView | None:
+    """The options for this cart and destination, or None until both country and city are known."""
+    if not pairs or not country or not city.strip():
+        return None
+    lang = current_language()
+    names = _line_names(lang)
+    product_names = {p.sku: (p.text(lang).name if p.text(lang) else p.sku) for p, _q in pairs}
+    quote = ordering.quote_items(pairs, country, city)
+    goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
+    view = QuoteView(country, city)
+    for option in quote.options:
+        view.options.append(OptionView(
+            value=ordering.option_value(option), labels=option.labels,
+            shipments=[ShipmentView(s.line, names.get(s.line, s.line),
+                                    [(product_names.get(sku, sku), q) for sku, q in s.items], s.departure,
+                                    s.delivery_earliest, s.delivery_latest, s.cost) for s in option.shipments],
+            cost_cny=option.cost, taxes_cny=option.taxes, tax_kind=option.tax_kind,
+            total_cny=goods + option.cost + option.taxes, earliest=option.delivery_earliest,
+            latest=option.delivery_latest, over_limit=option.over_order_limit))
+    for ruled in quote.ruled_out:
+        view.ruled_out.append((names.get(ruled.line, ruled.line), _reason(ruled.line, ruled.code, ruled.params)))
+    view.unshippable = [product_names.get(sku, sku) for sku in quote.unshippable]
+    return view
+
+
+def _cart_pairs():
+    return [(line.product, line.quantity) for line in cart.cart_lines()]
+
+
+# ---- the checkout page --------------------------------------------------------------------
+
+def _payment_choices(country: str) -> list[str]:
+    methods = ["stripe"] if payments.configured() else []
+    if country != "CN":
+        methods.append("cod")
+    return methods
+
+
+def _prefill(form: CheckoutForm) -> None:
+    saved = addresses.last_address(current_user.id)
+    if saved is not None:
+        form.name.data, form.phone.data, form.country.data = saved.name, saved.phone, saved.country
+        form.city.data, form.address.data, form.postcode.data = saved.city, saved.address, saved.postcode
+    else:
+        # The destination the buyer picked for delivery promises on the product pages.
+        place = quotes.current_destination(current_language())
+        form.name.data = current_user.name
+        form.country.data, form.city.data = place.country, quotes.city_name(place.city, current_language())
+    form.line.data = "auto"
+    form.payment_method.data = "stripe" if payments.configured() else "cod"
+
+
+def _render(form: CheckoutForm, pairs, countries, *, status: int = 200, page_errors=(), quote=None):
+    country = (form.country.data or "").upper()
+    if quote is None:
+        try:
+            quote = _quote_view(pairs, country, form.city.data or "")
+        except Exception:  # noqa: BLE001  a quoting problem must not take the whole page down
+            log.exception("quoting the checkout failed")
+            quote = None
+    currency = pricing.buyer_currency(current_language())
+    goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
+    return render_template(
+        "checkout/checkout.html", form=form, pairs=pairs, quote=quote, currency=currency, goods_cny=goods,
+        countries=countries, payment_choices=_payment_choices(country), page_errors=list(page_errors),
+        selected_line=(form.line.data or "auto"), is_import=country == "CN",
+        phone_example=_ltr(addresses.phone_example(country)) if country else None,
+        postcode_example=_ltr(addresses.postcode_example(country)) if country else None,
+    ), status
+
+
+def _ltr(text: str | None) -> Markup | None:
+    """Digits and '+' kept left to right inside an Urdu sentence."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(text) if text else None
+
+
+_ADDRESS_MESSAGES = {
+    ("name", "required"): lambda p: _("Please enter the recipient's full name."),
+    ("country", "required"): lambda p: _("Please choose the country to deliver to."),
+    ("country", "not_served"): lambda p: _("We do not deliver to this country yet."),
+    ("city", "required"): lambda p: _("Please enter the city."),
+    ("address", "required"): lambda p: _("Please enter the street, building and flat."),
+    ("phone", "required"): lambda p: _("Please enter a phone number the courier can call."),
+    ("phone", "invalid"): lambda p: _("This is not a valid phone number in %(country)s, for example %(example)s.",
+                                      country=p["country_name"], example=p["example"]),
+    ("postcode", "required"): lambda p: _("Please enter the postcode."),
+    ("postcode", "format"): lambda p: _("This is not a valid postcode in %(country)s, for example %(example)s.",
+                                        country=p["country_name"], example=p["example"]),
+}
+_ID_MESSAGES = {
+    "length": lambda: _("A PRC resident ID number has 18 characters."),
+    "format": lambda: _("A PRC resident ID number has 17 digits followed by a digit or the letter X."),
+    "birth_date": lambda: _("The birth date in this ID number is not a real date."),
+    "check_digit": lambda: _("This ID number does not add up: please check it for a typing error."),
+}
+
+
+def _message(field_name: str, code: str, params: dict) -> str:
+    maker = _ADDRESS_MESSAGES.get((field_name, code))
+    if maker is not None:
+        return maker(params)
+    if code == "too_long":
+        return _("Please use at most %(max)d characters.", max=params.get("max", 0))
+    return _("Please check this field.")
+
+
+def _set_error(form: CheckoutForm, name: str, message: str) -> None:
+    field_ = getattr(form, name)
+    field_.errors = list(field_.errors or []) + [message]
+
+
+def _limit_message(error: ordering.ImportLimitExceeded) -> str:
+    money_cny = _money_cny  # amounts in yuan: the limits are set in yuan
+    if error.kind == "order":
+        return _("Cross-border imports into China are limited to %(limit)s per order; the goods in this order "
+                 "come to %(value)s. Please take some items out of your cart.",
+                 limit=money_cny(error.limit), value=money_cny(error.value))
+    return _("Cross-border imports into China are limited to %(limit)s per person per year; this ID number "
+             "has %(remaining)s left this year, and the goods in this order come to %(value)s.",
+             limit=money_cny(error.limit), remaining=money_cny(error.remaining or 0), value=money_cny(error.value))
+
+
+def _money_cny(amount) -> str:
+    return labels.money(amount, "CNY")
+
+
+def _check(form: CheckoutForm, pairs, countries) -> tuple[dict | None, list[str]]:
+    """Check every field for the chosen destination; put a message beside each bad one.
+    Returns the cleaned values (None when something is wrong) and page-level messages."""
+    result = addresses.check_address(
+        name=form.name.data, phone=form.phone.data, country=form.country.data, city=form.city.data,
+        address=form.address.data, postcode=form.postcode.data, countries=set(countries))
+    country = result.values["country"]
+    for name, (code, params) in result.errors.items():
+        # The example is isolated left to right (U+2066..U+2069) so it reads right inside Urdu.
+        params = {**params, "country_name": labels.country_name(country),
+                  "example": f"\u2066{params.get('example', '')}\u2069"}
+        _set_error(form, name, _message(name, code, params))
+    page_errors: list[str] = []
+
+    method = (form.payment_method.data or "").strip()
+    if method not in ("stripe", "cod") or (method == "stripe" and not payments.configured()):
+        _set_error(form, "payment_method", _("Please choose how to pay."))
+    elif method == "cod" and country == "CN":
+        _set_error(form, "payment_method", _("Cash on delivery is not available for imports into China; "
+                                             "please pay by card."))
+
+    choice = (form.line.data or "auto").strip()
+    known = ordering.line_codes()
+    unknown = [code for code in choice.split("+") if code not in known] if choice != "auto" else []
+    if unknown or len(choice) > 200:
+        _set_error(form, "line", _("We do not know the shipping line “%(code)s”.", code=(unknown or [choice])[0][:40]))
+
+    id_name = " ".join((form.id_name.data or "").split())
+    id_number = (form.id_number.data or "").strip().upper()
+    if country == "CN":
+        goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
+        if goods > customs.ORDER_LIMIT_CNY:  # whoever the buyer is
+            page_errors.append(_limit_message(ordering.ImportLimitExceeded("order", goods, customs.ORDER_LIMIT_CNY)))
+        if not id_name:
+            _set_error(form, "id_name", _("Please enter your name exactly as on your ID card."))
+        elif len(id_name) > 60:
+            _set_error(form, "id_name", _("Please use at most %(max)d characters.", max=60))
+        if not id_number:
+            _set_error(form, "id_number", _("Please enter your ID number: customs need it for imports."))
+        else:
+            try:
+                id_number = customs.validate_prc_id(id_number, today=dt.date.today())
+            except customs.InvalidIdNumber as error:
+                _set_error(form, "id_number", _ID_MESSAGES[error.code]())
+            else:
+                try:
+                    ordering.check_import_allowance(goods, id_number, utcnow())
+                except ordering.ImportLimitExceeded as error:
+                    message = _limit_message(error)
+                    _set_error(form, "id_number", message)
+                    if message not in page_errors:
+                        page_errors.append(message)
+
+    if page_errors or any(getattr(form, name).errors for name in (
+            "name", "phone", "country", "city", "address", "postcode", "line", "payment_method", "id_name",
+            "id_number")):
+        return None, page_errors
+    values = dict(result.values)
+    values.update(method=method, line=choice, id_name=id_name if country == "CN" else None,
+                  id_number=id_number if country == "CN" else None)
+    return values, page_errors
+
+
+def _out_of_stock_messages(error: ordering.OutOfStock) -> list[str]:
+    messages = []
+    for name, (wanted, available) in error.shortages.items():
+        if available <= 0:
+            messages.append(_("%(name)s has just sold out. Please take it out of your cart.", name=name))
+        else:
+            messages.append(ngettext(
+                "Only %(num)d unit of %(name)s is left (you asked for %(wanted)d). Please change your cart.",
+                "Only %(num)d units of %(name)s are left (you asked for %(wanted)d). Please change your cart.",
+                available, name=name, wanted=wanted))
+    return messages
+
+
+def _destination_of(number: str, method: str) -> str:
+    if method == "stripe":
+        return url_for("checkout.pay", number=number)
+    return url_for("checkout.order_page", number=number)
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+@login_required
+def checkout():
+    """One page: address, shipping option, ID for imports, payment; POST places the order."""
+    form = CheckoutForm()
+    countries = _served_countries()
+    form.country.choices = [("", _("Choose a country"))] + [(c, labels.country_name(c)) for c in countries]
+    if request.method == "GET":
+        pairs = _cart_pairs()
+        if not pairs:
+            flash(_("Your cart is empty."), "warning")
+            return redirect(url_for("storefront.cart"))
+        _prefill(form)
+        form.idempotency_key.data = secrets.token_urlsafe(24)
+        return _render(form, pairs, countries)
+
+    form.validate()  # CSRF is checked before the view; the rest is checked by _check below
+    key = (form.idempotency_key.data or "").strip()[:MAX_KEY_LENGTH]
+    if key:
+        placed = ordering.find_by_key(key)
+        if placed is not None and placed.user_id == current_user.id:
+            # A second click, or the back button: the order exists already.
+            return redirect(_destination_of(placed.number, placed.payment_method), 303)
+    else:
+        key = form.idempotency_key.data = secrets.token_urlsafe(24)
+    pairs = _cart_pairs()
+    if "update_shipping" in request.form:
+        return _render(form, pairs, countries)
+    if not pairs:
+        flash(_("Your cart is empty."), "warning")
+        return redirect(url_for("storefront.cart"))
+
+    values, page_errors = _check(form, pairs, countries)
+    if values is None:
+        return _render(form, pairs, countries, status=400, page_errors=page_errors)
+    address = ordering.ShippingAddress(name=values["name"], phone=values["phone"], country=values["country"],
+                                       city=values["city"], address=values["address"], postcode=values["postcode"])
+    try:
+        placed = ordering.place_order(
+            user_id=current_user.id, email=current_user.email, lang=current_language(),
+            items=[(p.id, q) for p, q in pairs], address=address, line=values["line"],
+            payment_method=values["method"], currency=pricing.buyer_currency(current_language()),
+            idempotency_key=key, id_name=values["id_name"], id_number=values["id_number"])
+    except ordering.OutOfStock as error:
+        return _render(form, pairs, countries, status=409, page_errors=_out_of_stock_messages(error))
+    except ordering.ProductUnavailable:
+        flash(_("Some products in your cart are no longer sold. Please review your cart."), "error")
+        return redirect(url_for("storefront.cart"))
+    except ordering.UnknownLine as error:
+        _set_error(form, "line", _("We do not know the shipping line “%(code)s”.", code=error.code[:40]))
+        return _render(form, pairs, countries, status=400)
+    except (ordering.LineNotAvailable, ordering.NoShippingOption):
+        _set_error(form, "line", _("This shipping option cannot carry your order to this address now. "
+                                   "Please choose another one."))
+        return _render(form, pairs, countries, status=409)
+    except ordering.DepartureFull:
+        _set_error(form, "line", _("This departure has just filled up. Please choose another shipping option."))
+        return _render(form, pairs, countries, status=409)
+    except ordering.ImportLimitExceeded as error:
+        message = _limit_message(error)
+        _set_error(form, "id_number", message)
+        return _render(form, pairs, countries, status=400, page_errors=[message])
+    except ordering.IdentityRequired:
+        _set_error(form, "id_name", _("Please enter your name exactly as on your ID card."))
+        return _render(form, pairs, countries, status=400)
+    except ordering.EmptyCart:
+        flash(_("Your cart is empty."), "warning")
+        return redirect(url_for("storefront.cart"))
+
+    outbox.deliver_quietly()  # the order took the cart's lines with it (same transaction)
+    if placed.payment_method == "stripe":
+        return redirect(url_for("checkout.pay", number=placed.number), 303)
+    flash(_("Thank you! Your order %(number)s is confirmed; you pay in cash on delivery.", number=placed.number),
+          "success")
+    return redirect(url_for("checkout.order_page", number=placed.number), 303)
+
+
+@bp.get("/checkout/options")
+@login_required
+def shipping_options():
+    """The shipping options block alone, for the page's script to refresh as the address changes."""
+    country = (request.args.get("country") or "").strip().upper()[:2]
+    city = (request.args.get("city") or "").strip()[:80]
+    pairs = _cart_pairs()
+    try:
+        quote = _quote_view(pairs, country, city)
+    except Exception:  # noqa: BLE001
+        log.exception("quoting for the options block failed")
+        quote = None
+    return render_template("checkout/_options.html", quote=quote, selected_line=request.args.get("line") or "auto",
+                           currency=pricing.buyer_currency(current_language()), errors=[],
+                           is_import=country == "CN")
+
+
+# ---- the order and its payment ------------------------------------------------------------
+
+def _viewable(number: str):
+    if len(number) > 24:
+        abort(404)
+    order = ordering.order_for_viewer(number, current_user)
+    if order is None:
+        abort(404)
+    return order
+
+
+@bp.get("/orders/<number>")
+@login_required
+def order_page(number: str):
+    """The buyer's order: status, shipments, departures and delivery dates."""
+    order = _viewable(number)
+    if order.status == order_rules.OrderStatus.PENDING_PAYMENT.value:
+        # Webhooks can be late: ask Stripe directly, then let an overdue reservation lapse.
+        if order.payment_method == "stripe" and payments.configured():
+            payments.sync(number)
+        else:
+            ordering.expire_overdue(number=number)
+        outbox.deliver_quietly()
+        order = _viewable(number)
+    return render_template(
+        "checkout/order.html", order=order, action_form=ActionForm(),
+        may_cancel=order.user_id == current_user.id and order_rules.buyer_may_cancel(order.status),
+        may_deliver=current_user.role in ("staff", "admin") and order_rules.can(
+            order.status, order_rules.OrderEvent.DELIVER, cash_on_delivery=order.payment_method == "cod"),
+        steps=(order_rules.COD_STATUS_ORDER if order.payment_method == "cod" else order_rules.STATUS_ORDER),
+        deadline=ordering.deadline_of(order), total_in=lambda amount: ordering.total_in(order, amount),
+        stripe_on=payments.configured())
+
+
+@bp.get("/orders/<number>/pay")
+@login_required
+def pay(number: str):
+    """The payment step: the card form, paid through Stripe.js."""
+    order = _viewable(number)
+    if order.user_id != current_user.id:
+        abort(404)
+    if order.status == order_rules.OrderStatus.PENDING_PAYMENT.value and payments.configured():
+        payments.sync(number)
+        order = _viewable(number)
+    if order.status != order_rules.OrderStatus.PENDING_PAYMENT.value or order.payment_method != "stripe":
+        return redirect(url_for("checkout.order_page", number=number))
+    try:
+        prepared = payments.prepare(number)
+    except payments.OrderNotPayable:
+        return redirect(url_for("checkout.order_page", number=number))
+    except payments.PaymentsUnavailable:
+        flash(_("Card payments are not available right now. Please try again in a few minutes."), "error")
+        return redirect(url_for("checkout.order_page", number=number))
+    return render_template("checkout/pay.html", order=order, prepared=prepared, deadline=ordering.deadline_of(order))
+
+
+@bp.post("/orders/<number>/pay")
+@login_required
+def pay_submit(number: str):
+    """Confirm the payment with the card Stripe.js collected; answers JSON for the page's script."""
+    order = _viewable(number)
+    if order.user_id != current_user.id:
+        abort(404)
+    data = request.get_json(silent=True) or request.form
+    payment_method = str(data.get("payment_method") or "")[:100] or None
+    token = str(data.get("token") or "")[:100] or None
+    done_url = url_for("checkout.order_page", number=number, paid=1)
+    try:
+        result = payments.pay(number, payment_method=payment_method, token=token)
+    except payments.OrderNotPayable as error:
+        message = (_("This order is already paid.") if error.status not in ("cancelled", "pending_payment")
+                   else _("The time to pay this order has run out, so it is cancelled."))
+        return jsonify({"status": "closed", "message": message, "redirect": done_url}), 409
+    except payments.PaymentsUnavailable:
+        return jsonify({"status": "error", "message": _("Card payments are not available right now. Please try "
+                                                          "again in a few minutes.")}), 503
+    outbox.deliver_quietly()
+    body = {"status": result.status, "redirect": done_url}
+    if result.status == "requires_action":
+        body["client_secret"] = result.client_secret
+    elif result.status == "failed":
+        body["message"] = _("Your card was declined. Please try another card.")
+    return jsonify(body)
+
+
+@bp.post("/orders/<number>/cancel")
+@login_required
+def cancel(number: str):
+    """The buyer cancels before picking; stock goes back and a paid order is refunded."""
+    order = _viewable(number)
+    if not ActionForm().validate_on_submit() or order.user_id != current_user.id:
+        abort(400)
+    try:
+        aftermath = payments.cancel_order(number, current_user)
+    except ordering.CannotCancel:
+        flash(_("This order can no longer be cancelled: it is already being prepared."), "error")
+    else:
+        if aftermath.status == order_rules.OrderStatus.REFUNDED.value:
+            flash(_("Your order is cancelled and your payment is being refunded."), "success")
+        else:
+            flash(_("Your order is cancelled."), "success")
+    outbox.deliver_quietly()
+    return redirect(url_for("checkout.order_page", number=number), 303)
+
+
+@bp.post("/orders/<number>/deliver")
+@role_required("staff", "admin")
+def record_delivery(number: str):
+    """Staff record the delivery (and, for cash on delivery, the cash collected)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        ordering.record_delivery(number, current_user)
+    except ordering.OrderNotFound:
+        abort(404)
+    except ordering.CannotDeliver:
+        flash(_("This order cannot be marked delivered now."), "error")
+    else:
+        flash(_("Delivery recorded."), "success")
+    return redirect(url_for("checkout.order_page", number=number), 303)
 
 
 @bp.get("/orders")
 @login_required
 def my_orders():
-    """The buyer's orders."""
-    return render_template("checkout/my_orders.html", orders=[])
+    """The buyer's orders, newest first."""
+    payments.settle(ordering.expire_overdue(user_id=current_user.id))
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    rows, total = ordering.orders_of(current_user.id, page)
+    pages = max(1, -(-total // 20))
+    return render_template("checkout/my_orders.html", orders=rows, page=page, pages=pages, total=total,
+                           total_in=ordering.total_in)

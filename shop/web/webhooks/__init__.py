@@ -5,3 +5,5 @@ from shop.extensions import csrf
 
 bp = Blueprint("webhooks", __name__)
 csrf.exempt(bp)
+
+from shop.web.webhooks import routes  # noqa: E402,F401

@@ -1,0 +1,119 @@
+"""Accounts: open one, sign in, change a password, and reset a forgotten one by an e-mailed link."""
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from shop.database import write_transaction
+from shop.extensions import db
+from shop.models import User
+from shop.services import outbox
+
+RESET_MAX_AGE_SECONDS = 60 * 60
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(Exception):
+    """Base of the account errors."""
+
+
+class EmailTaken(AccountError):
+    pass
+
+
+class WrongPassword(AccountError):
+    pass
+
+
+class InvalidResetLink(AccountError):
+    """The link is forged, expired, or was already used."""
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def register(*, email: str, name: str, password: str, lang: str) -> User:
+    """Open a buyer account (raises EmailTaken)."""
+    email = normalise_email(email)
+    with write_transaction():
+        if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+            raise EmailTaken(email)
+        user = User(email=email, name=name.strip(), role="buyer", preferred_lang=lang)
+        user.set_password(password)
+        db.session.add(user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, else None (same work either way)."""
+    user = find_by_email(email)
+    if user is None:
+        # Hash anyway so a missing account takes as long as a wrong password.
+        User(email="", password_hash="").set_password(password)
+        return None
+    if not user.active or not user.check_password(password):
+        return None
+    return user
+
+
+def change_password(user_id: int, current: str, new: str) -> None:
+    """Replace the password after checking the current one (raises WrongPassword)."""
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is None or not user.check_password(current):
+            raise WrongPassword()
+        user.set_password(new)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _fingerprint(user: User) -> str:
+    # Part of the token: once the password changes, every older link stops working.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def reset_token(user: User) -> str:
+    return _serializer().dumps({"u": user.id, "p": _fingerprint(user)})
+
+
+def request_password_reset(email: str, lang: str) -> bool:
+    """E-mail a reset link when the account exists. Says nothing either way to the caller's
+    visitor (the view shows the same message); returns whether a mail was queued."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return False
+    with write_transaction():
+        link = outbox.absolute_url("account.reset_password", lang=lang, token=reset_token(user))
+        outbox.enqueue(user.email, "password_reset", lang, user=user, link=link,
+                       minutes=RESET_MAX_AGE_SECONDS // 60)
+    return True
+
+
+def user_for_reset_token(token: str) -> User:
+    """The account a valid, unused, unexpired link is for (raises InvalidResetLink)."""
+    try:
+        data = _serializer().loads(token, max_age=RESET_MAX_AGE_SECONDS)
+    except (SignatureExpired, BadSignature):
+        raise InvalidResetLink() from None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.active or data.get("p") != _fingerprint(user):
+        raise InvalidResetLink()
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password from a reset link; the link cannot be used again."""
+    with write_transaction():
+        user = user_for_reset_token(token)
+        user.set_password(new)
+    return user

@@ -1,0 +1,213 @@
+"""Delivery addresses: what each destination country expects, phone checks, and the Latin
+transliteration carriers and customs read beside the buyer's own script."""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import phonenumbers
+import sqlalchemy as sa
+from pypinyin import lazy_pinyin
+from unidecode import unidecode
+
+from shop.extensions import db
+from shop.models import Address
+
+
+@dataclass(frozen=True)
+class PostcodeRule:
+    pattern: re.Pattern
+    example: str
+    required: bool = True
+
+
+# Formats the national posts use. Kazakhstan moved to 7-character codes (A01P3K4) in 2015,
+# but the old 6-digit codes are still what most buyers know, so both are accepted.
+POSTCODES: dict[str, PostcodeRule] = {
+    "CN": PostcodeRule(re.compile(r"[0-9]{6}"), "100000"),
+    "RU": PostcodeRule(re.compile(r"[0-9]{6}"), "101000"),
+    "PK": PostcodeRule(re.compile(r"[0-9]{5}"), "54000"),
+    "KG": PostcodeRule(re.compile(r"[0-9]{6}"), "720001"),
+    "KZ": PostcodeRule(re.compile(r"[0-9]{6}|[A-Z][0-9]{2}[A-Z][0-9][A-Z][0-9]"), "050000"),
+    "UZ": PostcodeRule(re.compile(r"[0-9]{6}"), "100000"),
+    "TJ": PostcodeRule(re.compile(r"[0-9]{6}"), "734000"),
+}
+
+# Native spellings of cities the express lines name, beside those the routing adapter knows
+# (quotes.CITY_NAMES), so a buyer may type "لاہور" or "Москва" and still be routed: routing
+# compares Latin names.
+CITY_ALIASES: dict[str, str] = {
+    "алма-ата": "Almaty", "москве": "Moscow", "пекин": "Beijing", "санкт петербург": "Saint Petersburg",
+    "лахор": "Lahore", "исламабад": "Islamabad", "карачи": "Karachi",
+}
+
+
+@functools.cache
+def _city_aliases() -> dict[str, str]:
+    aliases = dict(CITY_ALIASES)
+    try:
+        from shop.services.quotes import CITY_NAMES
+    except ImportError:
+        return aliases
+    for latin_name, names in CITY_NAMES.items():
+        for native in names.values():
+            aliases.setdefault(native.casefold(), latin_name)
+    return aliases
+
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩０１２３４５６７８９", "0123456789" * 3)
+
+
+@dataclass
+class AddressCheck:
+    """The cleaned address and, per field, the problems found (codes for the web layer to word)."""
+
+    values: dict[str, str]
+    errors: dict[str, tuple[str, dict]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def normalise_postcode(text: str) -> str:
+    """Upper case, Eastern Arabic and full-width digits made ASCII, spaces and dashes dropped."""
+    return re.sub(r"[\s\-]", "", (text or "").translate(_DIGITS)).upper()
+
+
+def check_postcode(country: str, text: str) -> tuple[str, str | None]:
+    """The normalised postcode and None, or the text and an error code ('required' | 'format')."""
+    rule = POSTCODES.get(country)
+    code = normalise_postcode(text)
+    if rule is None:
+        return code[:16], None
+    if not code:
+        return code, "required" if rule.required else None
+    if not rule.pattern.fullmatch(code):
+        return (text or "").strip(), "format"
+    return code, None
+
+
+def postcode_example(country: str) -> str | None:
+    rule = POSTCODES.get(country)
+    return rule.example if rule else None
+
+
+def check_phone(country: str, text: str) -> tuple[str, str | None]:
+    """The number in E.164 and None, or the text and 'required' | 'invalid'."""
+    raw = (text or "").strip()
+    if not raw:
+        return raw, "required"
+    try:
+        number = phonenumbers.parse(raw.translate(_DIGITS), country or None)
+    except phonenumbers.NumberParseException:
+        return raw, "invalid"
+    if not phonenumbers.is_valid_number_for_region(number, country):
+        return raw, "invalid"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def phone_example(country: str) -> str | None:
+    number = phonenumbers.example_number_for_type(country, phonenumbers.PhoneNumberType.MOBILE)
+    if number is None:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _is_han(char: str) -> bool:
+    return "CJK UNIFIED IDEOGRAPH" in unicodedata.name(char, "")
+
+
+def latin(text: str) -> str:
+    """A Latin transliteration: Pinyin for Chinese characters, unidecode for the rest."""
+    if not text:
+        return ""
+    parts: list[str] = []
+    run: list[str] = []
+
+    def flush_run() -> None:
+        if run:
+            parts.append(" " + " ".join(s.capitalize() for s in lazy_pinyin("".join(run))) + " ")
+            run.clear()
+
+    for char in text:
+        if _is_han(char):
+            run.append(char)
+        else:
+            flush_run()
+            parts.append(char if ord(char) < 128 else unidecode(char.translate(_DIGITS)))
+    flush_run()
+    joined = "".join(parts)
+    joined = re.sub(r"\s+([,.])", r"\1", joined)
+    joined = re.sub(r",(?=\S)", ", ", joined)
+    return re.sub(r"[ \t]+", " ", joined).strip()
+
+
+def routing_city(city: str) -> str:
+    """The Latin name routing compares, from what the buyer typed in any script."""
+    cleaned = " ".join((city or "").split())
+    alias = _city_aliases().get(cleaned.casefold())
+    if alias:
+        return alias
+    return latin(cleaned)
+
+
+def check_address(*, name: str, phone: str, country: str, city: str, address: str, postcode: str,
+                  countries: set[str] | frozenset[str]) -> AddressCheck:
+    """Validate a delivery address for `country` (one of `countries`, the destinations served)."""
+    country = (country or "").strip().upper()
+    values = {"name": " ".join((name or "").split()), "country": country,
+              "city": " ".join((city or "").split()), "address": (address or "").strip(),
+              "phone": (phone or "").strip(), "postcode": (postcode or "").strip()}
+    result = AddressCheck(values)
+    errors = result.errors
+    if not values["name"]:
+        errors["name"] = ("required", {})
+    elif len(values["name"]) > 120:
+        errors["name"] = ("too_long", {"max": 120})
+    if country not in countries:
+        errors["country"] = ("required" if not country else "not_served", {})
+    if not values["city"]:
+        errors["city"] = ("required", {})
+    elif len(values["city"]) > 80:
+        errors["city"] = ("too_long", {"max": 80})
+    if not values["address"]:
+        errors["address"] = ("required", {})
+    elif len(values["address"]) > 300:
+        errors["address"] = ("too_long", {"max": 300})
+    if "country" not in errors:
+        values["phone"], problem = check_phone(country, values["phone"])
+        if problem:
+            errors["phone"] = (problem, {"example": phone_example(country) or ""})
+        values["postcode"], problem = check_postcode(country, values["postcode"])
+        if problem:
+            errors["postcode"] = (problem, {"example": postcode_example(country) or ""})
+    elif not values["phone"]:
+        errors["phone"] = ("required", {})
+    return result
+
+
+def latin_block(values: dict[str, str]) -> str:
+    """The whole address in Latin letters, one comma-separated line, for labels and customs."""
+    parts = [latin(values.get("name", "")), latin(values.get("address", "")),
+             routing_city(values.get("city", "")), values.get("postcode", ""), values.get("country", "")]
+    return ", ".join(p for p in parts if p)[:600]
+
+
+def last_address(user_id: int) -> Address | None:
+    """The address the buyer used most recently."""
+    return db.session.scalar(sa.select(Address).where(Address.user_id == user_id).order_by(Address.id.desc()).limit(1))
+
+
+def remember_address(user_id: int, values: dict[str, str]) -> None:
+    """Keep this address at the top of the buyer's book (inside the caller's transaction), once."""
+    fields = ("name", "phone", "country", "city", "address", "postcode")
+    newest = last_address(user_id)
+    if newest is not None and all(getattr(newest, f) == values[f] for f in fields):
+        return  # the usual case: the same address as last time
+    # An older copy moves to the top: the newest row is the default next time.
+    db.session.execute(sa.delete(Address).where(Address.user_id == user_id,
+                                                *(getattr(Address, f) == values[f] for f in fields)))
+    db.session.add(Address(user_id=user_id, latin=latin_block(values), **{f: values[f] for f in fields}))

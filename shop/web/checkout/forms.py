@@ -1,0 +1,24 @@
+"""The one-page checkout form (field names are part of the public contract: CONTRACT.md)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TelField, TextAreaField
+
+
+class CheckoutForm(FlaskForm):
+    """Fields only: the checks depend on the destination and live in the view's `check_checkout`."""
+
+    name = StringField(_l("Recipient's full name"))
+    phone = TelField(_l("Phone number"))
+    country = SelectField(_l("Country"), validate_choice=False)
+    city = StringField(_l("City"))
+    address = TextAreaField(_l("Street, building and flat"))
+    postcode = StringField(_l("Postcode"))
+    line = StringField(_l("Shipping"))
+    payment_method = StringField(_l("Payment"))
+    id_name = StringField(_l("Name as on your ID card"))
+    id_number = StringField(_l("PRC resident ID number"))
+    idempotency_key = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes an order (cancel, record delivery): CSRF only."""
