@@ -41,3 +41,14 @@ def test_a_malformed_database_url_stops_with_one_line(monkeypatch):
     from shop import create_app
     with pytest.raises(SystemExit, match="DATABASE_URL"):
         create_app({"SQLALCHEMY_DATABASE_URI": "not a url at all", "TESTING": True})
+
+
+def test_an_unreachable_database_is_named_in_one_line():
+    from config import TestingConfig
+    from shop import create_app
+    config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    result = app.test_cli_runner().invoke(args=["shop", "check-db"])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "DATABASE_URL" in lines[0] and "Traceback" not in result.output
