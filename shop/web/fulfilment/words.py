@@ -13,18 +13,8 @@ from shop.i18n import HTML_LANG, current_language
 from shop.services import documents
 from shop.services import fulfilment as desk
 from shop.services.quotes import country_name
+from shop.web.labels import ORDER_STATUS  # noqa: F401  (used by the desk templates)
 
-ORDER_STATUS = {
-    "pending_payment": _l("Awaiting payment"),
-    "confirmed": _l("Confirmed"),
-    "paid": _l("Paid"),
-    "picking": _l("Being picked"),
-    "packed": _l("Packed"),
-    "shipped": _l("Shipped"),
-    "delivered": _l("Delivered"),
-    "cancelled": _l("Cancelled"),
-    "refunded": _l("Refunded"),
-}
 SHIPMENT_STATUS = {
     "pending": _l("Not in a wave yet"),
     "picking": _l("Being picked"),

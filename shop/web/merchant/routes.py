@@ -19,15 +19,10 @@ from shop.services.quotes import country_name
 from shop.web.merchant import bp
 from shop.web.merchant.forms import (FLAG_NAMES, LANG_LABELS, STATUS_NAMES, TAX_CLASS_NAMES, ActionForm,
                                      AdjustForm, ImportForm, ListingForm, LotForm, StatusForm, TokenForm)
+from shop.web.labels import ORDER_STATUS, label
 from shop.web.roles import role_required
 
 PER_PAGE = 25
-ORDER_STATUS_NAMES = {
-    "pending_payment": lambda: _("Awaiting payment"), "confirmed": lambda: _("Confirmed (cash on delivery)"),
-    "paid": lambda: _("Paid"), "picking": lambda: _("Being picked"), "packed": lambda: _("Packed"),
-    "shipped": lambda: _("Shipped"), "delivered": lambda: _("Delivered"), "cancelled": lambda: _("Cancelled"),
-    "refunded": lambda: _("Refunded"),
-}
 AUDIT_NAMES = {
     "lot.receive": lambda: _("Received"), "lot.adjust": lambda: _("Quantity adjusted"),
     "lot.customs_status": lambda: _("Customs status changed"), "lot.move": lambda: _("Moved to another bin"),
@@ -50,7 +45,7 @@ def _merchants_only():
 def _helpers():
     return {"flag_names": FLAG_NAMES, "status_names": STATUS_NAMES, "tax_class_names": TAX_CLASS_NAMES,
             "lang_labels": LANG_LABELS, "portal_languages": LANGUAGES, "country_name": country_name,
-            "order_status": lambda s: ORDER_STATUS_NAMES.get(s, lambda: s)(),
+            "order_status": lambda s: label(ORDER_STATUS, s),
             "move_name": lambda k: MOVE_NAMES.get(k, lambda: k)(),
             "audit_name": lambda a: AUDIT_NAMES.get(a, lambda: a)(), "format_datetime": format_datetime,
             "format_decimal": format_decimal, "merchant": getattr(current_user, "merchant", None),

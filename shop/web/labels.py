@@ -1,0 +1,20 @@
+"""The words people read for the shop's codes, shared by every area (buyer, desk, portal)."""
+from flask_babel import lazy_gettext as _l
+
+ORDER_STATUS = {
+    "pending_payment": _l("Awaiting payment"),
+    "confirmed": _l("Confirmed"),
+    "paid": _l("Paid"),
+    "picking": _l("Being picked"),
+    "packed": _l("Packed"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancelled"),
+    "refunded": _l("Refunded"),
+}
+
+
+def label(table: dict, code: str) -> str:
+    """The translated word for `code` in `table`, or the code itself when it has none."""
+    value = table.get(code)
+    return str(value) if value is not None else code
