@@ -2,15 +2,26 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
 from shop.models import Category, Lot, Product, ProductTranslation
+from shop.services import search
 
 LANGS = ("en", "zh", "ru", "ur")
+SORTS = ("relevance", "price_asc", "price_desc", "newest")
+
+
+class UnknownCategory(LookupError):
+    """A category slug that names no category."""
+
+    def __init__(self, slug: str) -> None:
+        self.slug = slug
+        super().__init__(f"no category {slug[:64]!r}")
 
 
 @dataclass
@@ -20,6 +31,15 @@ class Page:
     pages: int
     total: int
     per_page: int
+
+
+@dataclass
+class Listing:
+    """One page of a filtered, sorted listing, with the stock of what it shows."""
+
+    page: Page
+    stock: dict[int, int] = field(default_factory=dict)
+    category: CategoryNode | None = None
 
 
 def stock_available_subquery():
@@ -42,17 +62,99 @@ def stock_available(product_ids) -> dict[int, int]:
     return {pid: found.get(pid, 0) for pid in ids}
 
 
+@dataclass(frozen=True)
+class CategoryText:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    """A category as pages show it: plain data, detached from the database session."""
+
+    id: int
+    slug: str
+    parent_id: int | None
+    texts: dict[str, CategoryText]
+
+    def text(self, lang: str) -> CategoryText:
+        return self.texts.get(lang) or self.texts.get("en") or next(iter(self.texts.values()),
+                                                                     CategoryText(self.slug, ""))
+
+
+@dataclass
+class CategoryTree:
+    """Categories loaded once: roots in order, lookups by slug and id, children by parent id.
+    The nodes are Category rows (category_tree) or their plain copies (category_nodes)."""
+
+    roots: list
+    by_slug: dict
+    by_id: dict
+    children: dict
+
+    @classmethod
+    def of(cls, nodes) -> CategoryTree:
+        children: dict = {}
+        for node in nodes:
+            children.setdefault(node.parent_id, []).append(node)
+        return cls(roots=children.get(None, []), by_slug={n.slug: n for n in nodes},
+                   by_id={n.id: n for n in nodes}, children=children)
+
+    def descendant_ids(self, category) -> list[int]:
+        ids, frontier = [], [category.id]
+        while frontier:
+            node_id = frontier.pop()
+            ids.append(node_id)
+            frontier.extend(c.id for c in self.children.get(node_id, []))
+        return ids
+
+    def path(self, category) -> list:
+        """The category's ancestors from the root down, then the category itself."""
+        chain, node, seen = [], self.by_id.get(category.id), set()
+        while node is not None and node.id not in seen:
+            seen.add(node.id)
+            chain.append(node)
+            node = self.by_id.get(node.parent_id) if node.parent_id else None
+        return list(reversed(chain))
+
+    def root_of(self, category):
+        return self.path(category)[0]
+
+
+def _load_categories() -> list[Category]:
+    return list(db.session.scalars(
+        sa.select(Category).options(selectinload(Category.translations)).order_by(Category.position, Category.id)))
+
+
+def category_tree() -> CategoryTree:
+    """Every Category row with its translations (two queries a call), for code that changes
+    listings; pages use category_nodes()."""
+    return CategoryTree.of(_load_categories())
+
+
+def category_nodes() -> CategoryTree:
+    """Every category as plain data with its names in every language, loaded once a request.
+
+    The request keeps copies, not ORM rows: pages need only names and slugs, and rows kept
+    on `g` past the session made this interpreter crash (Python 3.11.7: heap corruption
+    under PYTHONMALLOC=debug after the English home page; cause not found)."""
+    cached = getattr(g, "_category_nodes", None) if has_app_context() else None
+    if cached is not None:
+        return cached
+    tree = CategoryTree.of([
+        CategoryNode(c.id, c.slug, c.parent_id, {t.lang: CategoryText(t.name, t.description or "")
+                                                 for t in c.translations})
+        for c in _load_categories()])
+    if has_app_context():
+        g._category_nodes = tree
+    return tree
+
+
 def category_and_descendants(slug: str) -> list[int] | None:
     """Ids of the category named by `slug` and its children, or None when it does not exist."""
-    category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
-    if category is None:
-        return None
-    ids = [category.id]
-    frontier = [category.id]
-    while frontier:
-        frontier = list(db.session.scalars(sa.select(Category.id).where(Category.parent_id.in_(frontier))))
-        ids.extend(frontier)
-    return ids
+    tree = category_nodes()
+    category = tree.by_slug.get(slug)
+    return tree.descendant_ids(category) if category is not None else None
 
 
 def product_query(*, category: str | None = None, origin: str | None = None, product_ids=None):
@@ -78,14 +180,87 @@ def with_details(stmt):
     )
 
 
-def paginate(stmt, page: int, per_page: int, order_by=None) -> Page:
-    """One count and one page of products, loaded with their texts and stock."""
+def paginate(stmt, page: int, per_page: int, order_by=None, count_stmt=None) -> Page:
+    """One count and one page of products, loaded with their texts (`count_stmt`, when given,
+    counts the same products more cheaply than `stmt`)."""
     page = max(1, page)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    counted = (count_stmt if count_stmt is not None else stmt).order_by(None)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     ordered = stmt.order_by(*(order_by if order_by is not None else [Product.id]))
     items = list(db.session.scalars(with_details(ordered).limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, pages=pages, total=total, per_page=per_page)
+
+
+def listing(*, lang: str, q: str = "", category: str | None = None, origin: str | None = None,
+            sort: str = "relevance", page: int = 1, per_page: int = 24) -> Listing:
+    """Active products matching the search words and filters, sorted, one page of them.
+
+    Raises UnknownCategory for a slug that names nothing; an origin nobody sells from is
+    simply an empty listing."""
+    tree = category_nodes()
+    chosen = None
+    stmt = sa.select(Product).where(Product.active.is_(True))
+    if category:
+        chosen = tree.by_slug.get(category)
+        if chosen is None:
+            raise UnknownCategory(category)
+        stmt = stmt.where(Product.category_id.in_(tree.descendant_ids(chosen)))
+    if origin:
+        stmt = stmt.where(Product.origin_country == origin.upper())
+    found = search.matches(q, lang) if q else None
+    if q and found is None:  # words made only of punctuation: nothing can match
+        return Listing(Page([], 1, 1, 0, per_page), {}, chosen)
+    score = None
+    counted = stmt.with_only_columns(Product.id)
+    if found is not None:
+        counted = counted.where(Product.id.in_(found.ids))
+        if sort == "relevance":
+            stmt = stmt.join(found.ranked, found.ranked.c.product_id == Product.id)
+            score = found.ranked.c.score
+        else:
+            stmt = stmt.where(Product.id.in_(found.ids))
+    if sort == "price_asc":
+        order = [Product.price_cny.asc(), Product.id]
+    elif sort == "price_desc":
+        order = [Product.price_cny.desc(), Product.id]
+    elif sort == "newest":
+        order = [Product.created_at.desc(), Product.id.desc()]
+    else:
+        order = ([score.desc()] if score is not None else []) + [
+            Product.featured.desc(), Product.created_at.desc(), Product.id.desc()]
+    result = paginate(stmt, page, per_page, order_by=order, count_stmt=counted)
+    return Listing(result, stock_available(p.id for p in result.items), chosen)
+
+
+def featured(limit: int = 8) -> list[Product]:
+    stmt = (sa.select(Product).where(Product.active.is_(True), Product.featured.is_(True))
+            .order_by(Product.created_at.desc(), Product.id.desc()).limit(limit))
+    return list(db.session.scalars(with_details(stmt)))
+
+
+def newest(limit: int = 8, exclude: tuple[int, ...] = ()) -> list[Product]:
+    stmt = sa.select(Product).where(Product.active.is_(True))
+    if exclude:
+        stmt = stmt.where(Product.id.not_in(exclude))
+    stmt = stmt.order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
+    return list(db.session.scalars(with_details(stmt)))
+
+
+def related(product: Product, limit: int = 4) -> list[Product]:
+    """Other listings of the same category, featured first."""
+    stmt = (sa.select(Product)
+            .where(Product.active.is_(True), Product.category_id == product.category_id, Product.id != product.id)
+            .order_by(Product.featured.desc(), Product.created_at.desc(), Product.id).limit(limit))
+    return list(db.session.scalars(with_details(stmt)))
+
+
+def origin_counts() -> list[tuple[str, int]]:
+    """Origin countries of active listings with how many each has, most first."""
+    count = sa.func.count(Product.id)
+    rows = db.session.execute(sa.select(Product.origin_country, count).where(Product.active.is_(True))
+                              .group_by(Product.origin_country).order_by(count.desc(), Product.origin_country))
+    return [(code, int(n)) for code, n in rows]
 
 
 def get_by_sku(sku: str) -> Product | None:

@@ -60,3 +60,34 @@ def convert(amount_cny: Decimal, currency: str) -> Decimal:
     if rate is None:
         raise KeyError(currency)
     return (Decimal(amount_cny) * rate.per_cny).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class DisplayPrice:
+    """A CNY amount as the buyer sees it: in their currency, with the CNY figure and rate date."""
+
+    amount: Decimal
+    currency: str
+    amount_cny: Decimal
+    as_of: dt.date | None
+
+    @property
+    def converted(self) -> bool:
+        return self.currency != "CNY"
+
+
+def display_price(amount_cny: Decimal, currency: str) -> DisplayPrice:
+    """`amount_cny` converted for display at the latest rate of `currency`."""
+    rate = latest_rates()[currency]
+    return DisplayPrice(convert(amount_cny, currency), currency, Decimal(amount_cny), rate.as_of)
+
+
+def offered_currencies() -> list[str]:
+    """The currencies a buyer can choose: those the shop trades in and has a rate for."""
+    rates = latest_rates()
+    return [code for code in CURRENCIES if code in rates]
+
+
+def rate_date(currency: str) -> dt.date | None:
+    rate = latest_rates().get(currency)
+    return rate.as_of if rate else None

@@ -1,13 +1,21 @@
-"""Storefront views."""
+"""Storefront views: thin parsing and rendering over shop.services."""
+import re
+from decimal import Decimal
+
 import sqlalchemy as sa
-from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from shop.extensions import db
 from shop.i18n import LANG_COOKIE, LANGUAGES, current_language, negotiated_language
-from shop.models import Category, Product
-from shop.services import catalogue, search
+from shop.services import cart as carts
+from shop.services import catalogue, pricing, quotes, search
 from shop.web.storefront import bp, root_bp
+from shop.web.storefront.page_cache import cached_page
+
+MAX_PAGE = 10_000
+_ORIGIN = re.compile(r"^[A-Za-z]{2}$")
 
 
 @root_bp.get("/")
@@ -36,45 +44,161 @@ def remember_language(response):
     return response
 
 
+def _back(default: str) -> str:
+    """Where a form asked to return to: a path on this site only, never an open redirect."""
+    target = request.form.get("next") or ""
+    if (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and len(target) <= 2000 and not any(c in target for c in "\r\n")):
+        return target
+    return default
+
+
 @bp.get("/")
+@cached_page
 def home():
-    """Home: categories, featured and newly arrived listings."""
-    lang = current_language()
-    categories = list(db.session.scalars(
-        sa.select(Category).where(Category.parent_id.is_(None)).order_by(Category.position, Category.id)
-    ))
-    featured = list(db.session.scalars(catalogue.with_details(
-        catalogue.product_query().where(Product.featured.is_(True)).order_by(Product.id).limit(8)
-    )))
-    return render_template("storefront/home.html", categories=categories, featured=featured, lang=lang)
+    """Home: categories, featured and newly arrived listings, shop by origin."""
+    tree = catalogue.category_nodes()
+    featured = catalogue.featured(8)
+    newest = catalogue.newest(8, exclude=tuple(p.id for p in featured))
+    stock = catalogue.stock_available(p.id for p in featured + newest)
+    return render_template("storefront/home.html", tree=tree, featured=featured, newest=newest, stock=stock,
+                           origins=catalogue.origin_counts())
+
+
+def _listing_args() -> dict:
+    """The listing's query string, checked: a malformed page or origin is a 404."""
+    raw_page = request.args.get("page", "1")
+    if not (raw_page.isascii() and raw_page.isdigit()) or not 0 < int(raw_page[:6]) <= MAX_PAGE:
+        abort(404)
+    origin = (request.args.get("origin") or "").strip()
+    if origin and not _ORIGIN.match(origin):
+        abort(404)
+    sort = request.args.get("sort") or "relevance"
+    return {
+        "q": " ".join((request.args.get("q") or "").split())[:search.MAX_QUERY],
+        "category": (request.args.get("category") or "").strip()[:64] or None,
+        "origin": origin.upper() or None,
+        "sort": sort if sort in catalogue.SORTS else "relevance",
+        "page": int(raw_page),
+    }
 
 
 @bp.get("/products")
+@cached_page
 def products():
-    """Listing with search, category and origin filters, paginated."""
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    q = (request.args.get("q") or "").strip()[:search.MAX_QUERY]
-    ids = search.search_product_ids(q) if q else None
-    stmt = catalogue.product_query(category=request.args.get("category") or None,
-                                   origin=request.args.get("origin") or None, product_ids=ids)
-    result = (catalogue.paginate(stmt, page, current_app.config["PER_PAGE"]) if stmt is not None
-              else catalogue.Page([], 1, 1, 0, current_app.config["PER_PAGE"]))
-    return render_template("storefront/products.html", result=result, q=q)
+    """Listing with search, category and origin filters, sorted and paginated."""
+    lang = current_language()
+    args = _listing_args()
+    try:
+        result = catalogue.listing(lang=lang, per_page=current_app.config["PER_PAGE"], **args)
+    except catalogue.UnknownCategory:
+        abort(404)
+    if args["page"] > result.page.pages:
+        abort(404)
+    suggestions = search.suggestions(args["q"], lang) if args["q"] and not result.page.total else []
+    return render_template("storefront/products.html", result=result, args=args, tree=catalogue.category_nodes(),
+                           origins=catalogue.origin_counts(), suggestions=suggestions, sorts=catalogue.SORTS)
 
 
 @bp.get("/products/<slug>")
+@cached_page
 def product(slug: str):
-    """A product page."""
-    found = catalogue.get_by_slug(slug, current_language())
+    """A product page: facts, price, stock, the delivery promise and the add-to-cart form."""
+    lang = current_language()
+    found = catalogue.get_by_slug(slug[:200], lang)
     if found is None:
-        from flask import abort
         abort(404)
-    stock = catalogue.stock_available([found.id])[found.id]
-    return render_template("storefront/product.html", product=found, stock=stock)
+    text = found.text(lang)
+    if text.slug != slug:
+        return redirect(url_for(".product", slug=text.slug), 301)
+    tree = catalogue.category_nodes()
+    return render_template(
+        "storefront/product.html", product=found, text=text, tree=tree,
+        stock=catalogue.stock_available([found.id])[found.id], related=catalogue.related(found),
+        promise=quotes.product_promise(found, lang),
+    )
+
+
+def isolate(text: str) -> str:
+    """Plain text kept in its own direction inside a message (Unicode first-strong isolate),
+    so a Latin name or a number stays in order in an Urdu sentence."""
+    return f"\u2068{text}\u2069"
+
+
+def cart_error_message(error: carts.CartError) -> str:
+    """A cart rule the buyer broke, said in their language."""
+    if isinstance(error, carts.UnknownProduct):
+        return _("That product is not on sale. Nothing was changed.")
+    if isinstance(error, carts.QuantityLimit):
+        if error.room <= 0:
+            return _("Your cart already holds 99 of this product, the most one order can take.")
+        return ngettext("You can add only %(num)d more of this product: 99 is the most one order can take.",
+                        "You can add only %(num)d more of this product: 99 is the most one order can take.",
+                        error.room)
+    if isinstance(error, carts.NotEnoughStock):
+        if error.available <= 0:
+            return _("Sorry, this product is out of stock.")
+        if error.in_cart:
+            return ngettext("Only %(num)d is available and your cart already holds %(in_cart)d.",
+                            "Only %(num)d are available and your cart already holds %(in_cart)d.",
+                            error.available, in_cart=error.in_cart)
+        return ngettext("Only %(num)d is available. Please choose a smaller quantity.",
+                        "Only %(num)d are available. Please choose a smaller quantity.", error.available)
+    if isinstance(error, carts.CartFull):
+        return _("Your cart is full. Please order what it holds, or remove something first.")
+    return _("Please enter a quantity from 1 to 99.")
 
 
 @bp.route("/cart", methods=["GET", "POST"])
 def cart():
-    """The cart (placeholder until the cart lands)."""
-    return render_template("storefront/cart.html")
+    """The cart; POST `sku` and `quantity` adds to it."""
+    if request.method == "POST":
+        try:
+            quantity = carts.parse_quantity(request.form.get("quantity"))
+            line = carts.add_to_cart(request.form.get("sku", ""), quantity)
+        except carts.CartError as error:
+            flash(cart_error_message(error), "error")
+            return redirect(_back(url_for(".cart")), 303)
+        name = isolate(line.product.text(current_language()).name)
+        flash(ngettext("Added %(num)d × %(name)s to your cart.", "Added %(num)d × %(name)s to your cart.",
+                       quantity, name=name), "success")
+        return redirect(url_for(".cart"), 303)
+    lines = carts.cart_lines()
+    stock = catalogue.stock_available(line.product.id for line in lines)
+    total_cny = sum((line.subtotal_cny for line in lines), start=Decimal(0))
+    return render_template("storefront/cart.html", lines=lines, stock=stock, total_cny=total_cny,
+                           tree=catalogue.category_nodes())
+
+
+@bp.post("/cart/update")
+def cart_update():
+    """Change how many of one product the cart holds."""
+    try:
+        quantity = carts.parse_quantity(request.form.get("quantity"))
+        line = carts.set_quantity(request.form.get("sku", ""), quantity)
+    except carts.CartError as error:
+        flash(cart_error_message(error), "error")
+    else:
+        flash(_("%(name)s: quantity changed to %(num)d.", name=isolate(line.product.text(current_language()).name),
+                num=line.quantity), "success")
+    return redirect(url_for(".cart"), 303)
+
+
+@bp.post("/cart/remove")
+def cart_remove():
+    """Take one product out of the cart."""
+    if carts.remove(request.form.get("sku", "")):
+        flash(_("Removed from your cart."), "success")
+    return redirect(url_for(".cart"), 303)
+
+
+@bp.post("/currency")
+def currency():
+    """Show prices in another currency from now on (remembered in a cookie)."""
+    code = (request.form.get("currency") or "").strip().upper()
+    response = redirect(_back(url_for(".home")), 303)
+    if code not in pricing.offered_currencies():
+        flash(_("Prices cannot be shown in that currency."), "error")
+        return response
+    response.set_cookie(pricing.CURRENCY_COOKIE, code, max_age=365 * 86400, samesite="Lax")
+    return response

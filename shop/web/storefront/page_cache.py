@@ -1,0 +1,130 @@
+"""Whole storefront pages kept for a few seconds in each worker, for visitors not signed in.
+
+A catalogue page is the same for every guest who asks for it with the same address (host
+included: the page links to itself), currency, delivery destination and number of items in
+the cart; only the CSRF token differs.
+Pages are therefore rendered once with a placeholder where the token goes, and each response
+puts the visitor's own token in its place. Stock, prices and delivery promises on a page are
+at most STOREFRONT_PAGE_CACHE_SECONDS old (10 by default, 0 turns the cache off and is the
+default under TESTING); the cart checks stock again on every change.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections import OrderedDict
+
+from flask import Response, current_app, g, request, session
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
+from flask_wtf.csrf import generate_csrf
+
+from shop.services import cart, pricing, quotes
+
+PLACEHOLDER = "csrf-token-placeholder-7d0c4e"
+_PLACEHOLDER_BYTES = PLACEHOLDER.encode()
+MAX_ENTRIES = 256
+DEFAULT_SECONDS = 10
+
+
+class PageCache:
+    """A small, thread-safe, least-recently-used store of rendered pages with an expiry;
+    a page is kept as the UTF-8 pieces around its CSRF placeholders."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self._entries: OrderedDict[tuple, tuple[float, list[bytes]]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def get(self, key: tuple) -> list[bytes] | None:
+        now = time.monotonic()
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            if found[0] <= now:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return found[1]
+
+    def put(self, key: tuple, pieces: list[bytes], seconds: float) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic() + seconds, pieces)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _seconds() -> float:
+    configured = current_app.config.get("STOREFRONT_PAGE_CACHE_SECONDS")
+    if configured is None:
+        return 0 if current_app.testing else DEFAULT_SECONDS
+    return float(configured)
+
+
+def _cache() -> PageCache:
+    return current_app.extensions.setdefault("storefront_page_cache", PageCache())
+
+
+def _visitor_csrf_token(app) -> str:
+    """The visitor's signed CSRF token. When signed tokens never expire (WTF_CSRF_TIME_LIMIT
+    None), one signature per session serves every page, so it is kept instead of re-signed."""
+    if app.config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None:
+        return generate_csrf()
+    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    signed: OrderedDict = app.extensions.setdefault("storefront_signed_csrf", OrderedDict())
+    raw = session.get(field)
+    token = signed.get(raw) if isinstance(raw, str) else None
+    if token is None:
+        token = generate_csrf()
+        signed[session[field]] = token
+        while len(signed) > 4096:
+            signed.popitem(last=False)
+    return token
+
+
+def rendering_for_cache() -> bool:
+    """Whether the page being rendered is for the cache (forms then carry the placeholder)."""
+    return bool(g.get("rendering_for_cache"))
+
+
+def cached_page(view):
+    """Serve the view's page from the cache when the visitor is a guest without messages."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        app = current_app._get_current_object()
+        seconds = _seconds()
+        req = request._get_current_object()
+        cookies = req.cookies
+        visitor = session._get_current_object()
+        # Signed in (Flask-Login keeps the user in the session or a remember-me cookie), or
+        # with messages to show: render as usual.
+        remember = app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
+        if (seconds <= 0 or req.method != "GET" or "_user_id" in visitor or remember in cookies
+                or visitor.get("_flashes")):
+            return view(*args, **kwargs)
+        currency = cookies.get(pricing.CURRENCY_COOKIE)
+        key = (req.host_url, req.full_path, currency if currency in pricing.CURRENCIES else None,
+               (cookies.get(quotes.DESTINATION_COOKIE) or "")[:80], cart.guest_item_count())
+        cache = _cache()
+        pieces = cache.get(key)
+        if pieces is None:
+            g.rendering_for_cache = True
+            try:
+                result = view(*args, **kwargs)
+            finally:
+                g.rendering_for_cache = False
+            if not isinstance(result, str):  # a redirect or a response built by hand: not cached
+                return result
+            pieces = result.encode().split(_PLACEHOLDER_BYTES)
+            cache.put(key, pieces, seconds)
+        body = _visitor_csrf_token(app).encode().join(pieces) if len(pieces) > 1 else pieces[0]
+        return Response(body, mimetype="text/html")
+
+    return wrapper

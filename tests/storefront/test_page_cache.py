@@ -1,0 +1,67 @@
+"""Guests' catalogue pages come from a short-lived cache, each with the visitor's own CSRF token."""
+import re
+
+import sqlalchemy as sa
+
+from shop.extensions import db
+from shop.models import Product
+from tests.storefront.conftest import Shopper, csrf_from
+
+
+def stock_line(html):
+    return re.search(r'<p class="stock stock-(\w+)">', html).group(1)
+
+
+def sell_out(app, sku):
+    with app.app_context():
+        product = db.session.scalar(sa.select(Product).where(Product.sku == sku))
+        for lot in product.lots:
+            lot.on_hand = 0
+        db.session.commit()
+
+
+def test_pages_are_cached_for_guests_with_their_own_csrf_token(shop):
+    shop.config["STOREFRONT_PAGE_CACHE_SECONDS"] = 60
+    first, second = shop.test_client(), shop.test_client()
+    page_1 = first.get("/en/products/alenka-milk-chocolate").get_data(as_text=True)
+    sell_out(shop, "RU-CHOC-1")
+    page_2 = second.get("/en/products/alenka-milk-chocolate").get_data(as_text=True)
+    assert stock_line(page_1) == stock_line(page_2) == "in"  # the second came from the cache
+    assert csrf_from(page_1) != csrf_from(page_2)
+    assert "csrf-token-placeholder" not in page_2
+    # each visitor's token works for that visitor's forms
+    response = second.post("/en/currency", data={"currency": "RUB", "csrf_token": csrf_from(page_2)})
+    assert "currency=RUB" in response.headers["Set-Cookie"]
+
+
+def test_cache_keeps_currency_cart_count_and_language_apart(shop):
+    shop.config["STOREFRONT_PAGE_CACHE_SECONDS"] = 60
+    guest = Shopper(shop.test_client())
+    usd = guest.client.get("/en/products").get_data(as_text=True)
+    guest.client.set_cookie("currency", "RUB")
+    rub = guest.client.get("/en/products").get_data(as_text=True)
+    assert "$3.50" in usd and "312.50" in rub
+    guest.add("RU-CHOC-1", "2")
+    guest.client.get("/en/cart")  # shows and clears the message
+    html = guest.client.get("/en/products").get_data(as_text=True)
+    assert '<span class="badge" aria-hidden="true">2</span>' in html
+    assert 'lang="ru"' in guest.client.get("/ru/products").get_data(as_text=True)
+
+
+def test_signed_in_buyers_and_pages_with_messages_are_never_cached(shop, buyer):
+    shop.config["STOREFRONT_PAGE_CACHE_SECONDS"] = 60
+    shopper = Shopper(shop.test_client())
+    shopper.login()
+    shopper.client.get("/en/")
+    assert "My orders" in shopper.client.get("/en/products").get_data(as_text=True)
+    guest = shop.test_client()
+    assert "My orders" not in guest.get("/en/products").get_data(as_text=True)
+    sell_out(shop, "RU-CHOC-1")
+    assert stock_line(shopper.client.get("/en/products/alenka-milk-chocolate").get_data(as_text=True)) == "out"
+
+
+def test_cache_is_off_under_testing_by_default(shop):
+    client = shop.test_client()
+    assert stock_line(client.get("/en/products/alenka-milk-chocolate").get_data(as_text=True)) == "in"
+    sell_out(shop, "RU-CHOC-1")
+    assert stock_line(client.get("/en/products/alenka-milk-chocolate").get_data(as_text=True)) == "out"
