@@ -113,6 +113,15 @@ def expire_reservations_command():
         click.echo("No unpaid order is past its deadline.")
 
 
+@shop_cli.command("reindex-search")
+def reindex_search_command():
+    """Rebuild every product's search documents (after changing how search normalises text)."""
+    from shop.services.search import reindex_all
+    count = reindex_all()
+    db.session.commit()
+    click.echo(f"Search index rebuilt for {count} products.")
+
+
 @shop_cli.command("import-listings")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--merchant", "merchant_slug", required=True, help="The merchant whose listings these are.")

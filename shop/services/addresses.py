@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 import sqlalchemy as sa
-from pypinyin import lazy_pinyin
 from unidecode import unidecode
 
 from shop.extensions import db
@@ -129,6 +128,7 @@ def latin(text: str) -> str:
 
     def flush_run() -> None:
         if run:
+            from pypinyin import lazy_pinyin  # imported here: its dictionaries cost ~50 MB per worker
             parts.append(" " + " ".join(s.capitalize() for s in lazy_pinyin("".join(run))) + " ")
             run.clear()
 

@@ -147,7 +147,8 @@ def index_product(product) -> None:
 
     Call after changing a product's texts or category; the caller commits. The database keeps
     the full-text index in step with these rows."""
-    db.session.execute(sa.delete(SearchDocument).where(SearchDocument.product_id == product.id))
+    db.session.execute(sa.delete(SearchDocument).where(SearchDocument.product_id == product.id),
+                       execution_options={"synchronize_session": False})
     texts = {t.lang: (t.name, t.description) for t in product.translations if t.lang in LANGS}
     for lang, body in document_bodies(product.sku, texts, _category_names(product)).items():
         db.session.add(SearchDocument(id=document_id(product.id, lang), product_id=product.id, lang=lang, body=body))

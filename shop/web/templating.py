@@ -1,6 +1,7 @@
 """Jinja globals and filters: language, direction, switcher links, money."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from flask import Flask, g, request, url_for
@@ -23,11 +24,17 @@ def url_in_language(lang: str) -> str:
     return url_for("storefront.home", lang=lang)
 
 
+# Babel leaves out CLDR's currency spacing, so a symbol made of letters touches the digits
+# ('KGS305.00', 'Rs975.00'); the no-break space goes back in, as CLDR asks.
+_LETTER_THEN_DIGIT = re.compile(r"([^\W\d_])([\d\u066b-\u066c\u0660-\u0669\u06f0-\u06f9])")
+
+
 def money(amount, currency: str = "CNY") -> str:
-    """An amount formatted by Babel for the page's locale (no '$' + str())."""
+    """An amount formatted by Babel for the page's locale, e.g. '1 234,50 ₽' in Russian."""
     if amount is None:
         return ""
-    return format_currency(Decimal(amount), currency, locale=BABEL_LOCALE[current_language()])
+    text = format_currency(Decimal(amount), currency, locale=BABEL_LOCALE[current_language()])
+    return _LETTER_THEN_DIGIT.sub("\\1\u00a0\\2", text)
 
 
 def price(amount_cny) -> str:

@@ -52,3 +52,17 @@ def test_an_unreachable_database_is_named_in_one_line():
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "DATABASE_URL" in lines[0] and "Traceback" not in result.output
+
+
+def test_reindex_search_rebuilds_every_products_documents(demo):
+    from shop.models import Product, SearchDocument
+    runner = demo.test_cli_runner()
+    with demo.app_context():
+        db.session.execute(sa.delete(SearchDocument))
+        db.session.commit()
+        products = db.session.scalar(sa.select(sa.func.count(Product.id)))
+    result = runner.invoke(args=["shop", "reindex-search"])
+    assert result.exit_code == 0, result.output
+    assert f"{products} products" in result.output
+    client = demo.test_client()
+    assert client.get("/api/v1/products?q=lieba").get_json()["total"] >= 2

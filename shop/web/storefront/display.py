@@ -3,12 +3,11 @@ goods flags, stock, prices and pictures. Registered as Jinja globals by the blue
 from __future__ import annotations
 
 import functools
-import re
 from decimal import Decimal
 from pathlib import Path
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal, get_currency_name
+from babel.numbers import format_decimal, get_currency_name
 from babel.units import format_unit
 from flask import Flask, current_app, url_for
 from flask_babel import gettext as _
@@ -19,8 +18,8 @@ from markupsafe import Markup
 from shop.i18n import BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, current_language
 from shop.services import cart, catalogue, pricing
 from shop.web.storefront import page_cache
+from shop.web.templating import money
 
-_LETTER_THEN_DIGIT = re.compile(r"([^\W\d_])([\d\u066b-\u066c\u0660-\u0669\u06f0-\u06f9])")
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 LOW_STOCK = 10
 
@@ -93,13 +92,7 @@ def stock_state(available: int) -> tuple[str, str]:
     return "in", _("In stock")
 
 
-def format_money(amount, currency: str = "CNY") -> str:
-    """An amount formatted by Babel for the page's locale, e.g. '1 234,50 ₽' in Russian.
-
-    Babel leaves out CLDR's currency spacing, so a symbol made of letters touches the digits
-    ('KGS305.00', 'Rs975.00'); put the no-break space back, as CLDR asks."""
-    text = format_currency(Decimal(amount), currency, locale=locale())
-    return _LETTER_THEN_DIGIT.sub("\\1\u00a0\\2", text)
+format_money = money
 
 
 def display_price(amount_cny) -> pricing.DisplayPrice:
