@@ -7,6 +7,7 @@ import secrets
 import shutil
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,19 @@ def _empty_tables() -> None:
     tables = [t for t in db.metadata.sorted_tables]
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # TRUNCATE takes exclusive locks table by table; should it meet autovacuum or a
+        # connection a previous test left behind, PostgreSQL picks a deadlock victim: try again.
+        for attempt in range(5):
+            try:
+                db.session.execute(sa.text("SET LOCAL lock_timeout = '20s'"))
+                db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                db.session.commit()
+                return
+            except sa.exc.OperationalError:
+                db.session.rollback()
+                if attempt == 4:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
     else:
         for table in reversed(tables):
             db.session.execute(table.delete())
@@ -87,12 +100,14 @@ def backend(request) -> str:
 def app(backend, database_urls):
     """An app on an empty, migrated database (SQLite, then PostgreSQL when configured)."""
     app = create_app({**_base_config(), "SQLALCHEMY_DATABASE_URI": database_urls[backend]})
-    with app.app_context():
-        _empty_tables()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    try:
+        with app.app_context():
+            _empty_tables()
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -27,16 +27,8 @@ def base_config() -> dict:
 
 
 def empty_tables() -> None:
-    tables = list(db.metadata.sorted_tables)
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in reversed(tables):
-            db.session.execute(table.delete())
-        if db.session.execute(sa.text("SELECT 1 FROM sqlite_master WHERE name='search_fts'")).first():
-            db.session.execute(sa.text("DELETE FROM search_fts"))
-    db.session.commit()
+    from tests.conftest import _empty_tables
+    _empty_tables()
 
 
 # ---- the world ---------------------------------------------------------------------------

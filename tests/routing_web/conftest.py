@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
+
 import sqlalchemy as sa
 
 from shop.domain.routing import SHANGHAI
@@ -18,6 +19,7 @@ from shop.extensions import db
 from shop.models import (Category, CategoryTranslation, DutyRule, ExchangeRate, ExpressLine, LineClosure, Merchant,
                          Product, ProductTranslation, User)
 from shop.services import quotes
+from tests.conftest import _empty_tables
 
 NOW = dt.datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
 # As tests/conftest.py: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
@@ -138,17 +140,6 @@ def world(app, clock):
     with app.app_context():
         seed()
     return app
-
-
-def _empty_tables() -> None:
-    # As tests/conftest.py does before every test, but once for a whole module.
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-    db.session.commit()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
