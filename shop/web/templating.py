@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from flask import Flask, g, request, url_for
+from flask import Flask, request, url_for
 from babel.numbers import format_currency
 from flask_babel import format_date, get_locale
 

@@ -13,6 +13,7 @@ from shop.services import accounts, cart, outbox
 from shop.web.account import bp
 from shop.web.account.forms import (ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm,
                                     ResetRequestForm)
+from shop.web.redirects import local_path
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +29,7 @@ def unauthorized():
 
 
 def _safe_next(default: str) -> str:
-    target = request.args.get("next") or ""
-    # Only same-site paths: never an open redirect.
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return local_path(request.args.get("next"), default)
 
 
 def _email_key() -> str:

@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shop.domain import routing
-from shop.i18n import LANG_COOKIE, LANGUAGES, current_language
+from shop.i18n import LANGUAGES, current_language
 from shop.services import admin as admin_service
 from shop.services import lines as line_service
 from shop.services import pricing, quotes
 from shop.web.admin import bp
 from shop.web.admin.forms import (KIND_NAMES, MODE_NAMES, PER_NAMES, ROLE_NAMES, ActionForm, ClosureForm,
                                   DutyRuleForm, LineForm, RateForm, RoleForm, weekday_choices)
+from shop.web.redirects import switch_language
 
 
 @bp.before_request
@@ -59,14 +60,7 @@ def index():
 @bp.get("/language/<code>")
 def language(code: str):
     """Read the back office in another language (remembered in the language cookie)."""
-    if code not in LANGUAGES:
-        abort(404)
-    target = request.args.get("next") or ""
-    if not (target.startswith("/") and not target.startswith("//") and "\\" not in target):
-        target = url_for("admin.index")
-    response = redirect(target, 303)
-    response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax")
-    return response
+    return switch_language(code, request.args.get("next"), url_for("admin.index"))
 
 
 # ---- express lines ----------------------------------------------------------------------

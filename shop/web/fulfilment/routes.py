@@ -11,11 +11,12 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from shop.domain.orders import IllegalTransition
-from shop.i18n import BABEL_LOCALE, LANG_COOKIE, LANGUAGES, current_language
+from shop.i18n import BABEL_LOCALE, LANGUAGES, current_language
 from shop.services import documents
 from shop.services import fulfilment as desk
 from shop.web.fulfilment import bp
 from shop.web.fulfilment.words import refusal, template_helpers
+from shop.web.redirects import local_path, switch_language
 
 
 @bp.context_processor
@@ -25,10 +26,7 @@ def _helpers():
 
 def _back(default: str):
     """Redirect after a form: to the page it came from (a path on this site), else `default`."""
-    target = request.form.get("next") or ""
-    if not (target.startswith("/") and not target.startswith("//") and "\\" not in target):
-        target = default
-    return redirect(target, 303)
+    return redirect(local_path(request.form.get("next"), default), 303)
 
 
 @contextmanager
@@ -70,14 +68,7 @@ def index():
 @bp.get("/language/<code>")
 def language(code: str):
     """Read the desk (and print its documents) in another language, remembered in the language cookie."""
-    if code not in LANGUAGES:
-        abort(404)
-    target = request.args.get("next") or ""
-    if not (target.startswith("/") and not target.startswith("//") and "\\" not in target):
-        target = url_for("fulfilment.index")
-    response = redirect(target, 303)
-    response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax")
-    return response
+    return switch_language(code, request.args.get("next"), url_for("fulfilment.index"))
 
 
 @bp.get("/find")

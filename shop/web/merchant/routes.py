@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from shop.i18n import LANG_COOKIE, LANGUAGES, current_language
+from shop.i18n import LANGUAGES, current_language
 from shop.models import ORDER_STATUSES
 from shop.services import listings as listing_service
 from shop.services import merchant as merchant_service
@@ -21,6 +21,7 @@ from shop.web.merchant.forms import (FLAG_NAMES, LANG_LABELS, STATUS_NAMES, TAX_
                                      AdjustForm, ImportForm, ListingForm, LotForm, StatusForm, TokenForm)
 from shop.web.labels import ORDER_STATUS, label
 from shop.web.roles import role_required
+from shop.web.redirects import switch_language
 
 PER_PAGE = 25
 AUDIT_NAMES = {
@@ -87,14 +88,8 @@ def _lot_or_404(lot_id: int):
 @bp.get("/language/<code>")
 def language(code: str):
     """Read the portal in another language (remembered in the language cookie)."""
-    if code not in LANGUAGES:
-        abort(404)
     target = request.args.get("next") or ""
-    if not (target.startswith("/merchant/") and "\\" not in target):
-        target = url_for("merchant.index")
-    response = redirect(target, 303)
-    response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax")
-    return response
+    return switch_language(code, target if target.startswith("/merchant/") else None, url_for("merchant.index"))
 
 
 @bp.get("/")

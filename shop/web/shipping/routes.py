@@ -5,16 +5,13 @@ from flask_babel import gettext as _
 from shop.i18n import current_language
 from shop.services import quotes
 from shop.web.shipping import bp
+from shop.web.redirects import local_path
 
 COOKIE_MAX_AGE = 365 * 86400
 
 
 def _back() -> str:
-    target = request.form.get("next") or ""
-    # Only same-site paths: never an open redirect.
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("storefront.home", lang=current_language())
+    return local_path(request.form.get("next"), url_for("storefront.home", lang=current_language()))
 
 
 @bp.post("/destination")

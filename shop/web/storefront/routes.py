@@ -13,6 +13,7 @@ from shop.services import cart as carts
 from shop.services import catalogue, pricing, quotes, search
 from shop.web.storefront import bp, root_bp
 from shop.web.storefront.page_cache import cached_page
+from shop.web.redirects import local_path
 
 MAX_PAGE = 10_000
 _ORIGIN = re.compile(r"^[A-Za-z]{2}$")
@@ -46,11 +47,7 @@ def remember_language(response):
 
 def _back(default: str) -> str:
     """Where a form asked to return to: a path on this site only, never an open redirect."""
-    target = request.form.get("next") or ""
-    if (target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and len(target) <= 2000 and not any(c in target for c in "\r\n")):
-        return target
-    return default
+    return local_path(request.form.get("next"), default)
 
 
 @bp.get("/")
