@@ -4,6 +4,7 @@ from flask import current_app, jsonify, request
 from shop.services import catalogue, search
 from shop.web.api import bp
 from shop.web.errors import json_error
+from shop.web.response_cache import cached_json
 
 
 def _page_arg() -> int | None:
@@ -12,6 +13,7 @@ def _page_arg() -> int | None:
 
 
 @bp.get("/products")
+@cached_json
 def products():
     """The public catalogue, paginated, filtered by q, category and origin."""
     page = _page_arg()
@@ -37,6 +39,7 @@ def products():
 
 
 @bp.get("/products/<sku>")
+@cached_json
 def product(sku: str):
     """One listing with its translations and stock available."""
     found = catalogue.get_by_sku(sku)

@@ -11,8 +11,6 @@ default under TESTING); the cart checks stock again on every change.
 from __future__ import annotations
 
 import functools
-import threading
-import time
 from collections import OrderedDict
 
 from flask import Response, current_app, g, request, session
@@ -20,51 +18,10 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 
 from shop.services import cart, pricing, quotes
+from shop.web.response_cache import PageCache, seconds as _seconds
 
 PLACEHOLDER = "csrf-token-placeholder-7d0c4e"
 _PLACEHOLDER_BYTES = PLACEHOLDER.encode()
-MAX_ENTRIES = 256
-DEFAULT_SECONDS = 10
-
-
-class PageCache:
-    """A small, thread-safe, least-recently-used store of rendered pages with an expiry;
-    a page is kept as the UTF-8 pieces around its CSRF placeholders."""
-
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self._entries: OrderedDict[tuple, tuple[float, list[bytes]]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.max_entries = max_entries
-
-    def get(self, key: tuple) -> list[bytes] | None:
-        now = time.monotonic()
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None:
-                return None
-            if found[0] <= now:
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return found[1]
-
-    def put(self, key: tuple, pieces: list[bytes], seconds: float) -> None:
-        with self._lock:
-            self._entries[key] = (time.monotonic() + seconds, pieces)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-def _seconds() -> float:
-    configured = current_app.config.get("STOREFRONT_PAGE_CACHE_SECONDS")
-    if configured is None:
-        return 0 if current_app.testing else DEFAULT_SECONDS
-    return float(configured)
 
 
 def _cache() -> PageCache:
