@@ -45,6 +45,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 24
+    # Seconds a public catalogue page or JSON response is kept per worker (0 = never); unset = 10,
+    # and 0 under TESTING.
+    STOREFRONT_PAGE_CACHE_SECONDS = (float(os.environ["STOREFRONT_PAGE_CACHE_SECONDS"])
+                                     if os.environ.get("STOREFRONT_PAGE_CACHE_SECONDS") else None)
     JSON_SORT_KEYS = False
 
 

@@ -34,6 +34,8 @@ def main() -> None:
         with gunicorn("wsgi:app", env={"DATABASE_URL": url}) as (port, _pid):
             body = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/products").read()
             shop = load(port, "/api/v1/products")
+        with gunicorn("wsgi:app", env={"DATABASE_URL": url, "STOREFRONT_PAGE_CACHE_SECONDS": "0"}) as (port, _pid):
+            uncached = load(port, "/api/v1/products")
         body_file = Path(tmp) / "products.json"
         body_file.write_bytes(body)
         with gunicorn("bench.reference_app:app", env={"BENCH_BODY_FILE": str(body_file)}) as (port, _pid):
@@ -42,6 +44,8 @@ def main() -> None:
                f"p95 {shop['p95_ms']:.1f} ms, errors {shop['errors']}")
         report("  bare Flask, same JSON bytes, req/s", f"{ref['rps']:.0f}", f"p95 {ref['p95_ms']:.1f} ms")
         report("  ratio shop / reference", f"{shop['rps'] / ref['rps']:.2f}", f"{len(body)} bytes per response")
+        report("GET /api/v1/products, response cache off, req/s", f"{uncached['rps']:.0f}",
+               f"ratio {uncached['rps'] / ref['rps']:.2f}; p95 {uncached['p95_ms']:.1f} ms")
 
 
 if __name__ == "__main__":
