@@ -14,7 +14,6 @@ from shop.extensions import db
 Money = sa.Numeric(12, 2, asdecimal=True)
 Rate = sa.Numeric(18, 8, asdecimal=True)
 ROLES = ("buyer", "merchant", "staff", "admin")
-LANGS = ("en", "zh", "ru", "ur")
 
 
 def utcnow() -> dt.datetime:

@@ -12,7 +12,7 @@ from shop.extensions import db
 from shop.models import Category, Lot, Product, ProductTranslation
 from shop.services import search
 
-LANGS = ("en", "zh", "ru", "ur")
+from shop.i18n import LANGUAGES as LANGS
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 
 

@@ -12,7 +12,7 @@ from shop.models import (Category, CategoryTranslation, DutyRule, ExchangeRate, 
 from shop.services import search
 from shop.services.slugs import slugify
 
-LANGS = ("en", "zh", "ru", "ur")
+from shop.i18n import LANGUAGES as LANGS
 
 
 def load_demo(today: dt.date | None = None) -> dict[str, int]:

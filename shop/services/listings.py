@@ -37,7 +37,7 @@ from shop.services.catalogue import category_tree
 from shop.services.quotes import ISO_COUNTRIES
 from shop.services.slugs import slugify
 
-LANGS = ("en", "zh", "ru", "ur")
+from shop.i18n import LANGUAGES as LANGS
 # A listing's tax class when the merchant does not name one, by its top-level category.
 DEFAULT_TAX_CLASS = {"food": "food", "cosmetics": "general", "daily-necessities": "general"}
 

@@ -16,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from shop.domain import money, routing
 from shop.domain.customs import DUTY_PERIODS
+from shop.i18n import LANGUAGES
 from shop.models import ROLES
 from shop.services import lines as line_service
 from shop.services import pricing, quotes
@@ -243,7 +244,7 @@ class LineForm(FlaskForm):
     def fill_from(self, line) -> None:
         """Show a line's current values (on GET)."""
         names = line.names or {}
-        for lang in ("en", "zh", "ru", "ur"):
+        for lang in LANGUAGES:
             getattr(self, f"name_{lang}").data = names.get(lang, "")
         self.mode.data = line.mode
         self.weekdays.data = sorted(line.weekdays or ())
@@ -266,7 +267,7 @@ class LineForm(FlaskForm):
 
     def values(self) -> dict:
         """The validated form as ExpressLine column values."""
-        names = {lang: getattr(self, f"name_{lang}").data.strip() for lang in ("en", "zh", "ru", "ur")
+        names = {lang: getattr(self, f"name_{lang}").data.strip() for lang in LANGUAGES
                  if (getattr(self, f"name_{lang}").data or "").strip()}
         return {
             "names": names, "mode": self.mode.data, "weekdays": sorted(set(self.weekdays.data)),

@@ -7,13 +7,14 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
+from shop.i18n import LANGUAGES
 from shop.models import ORDER_STATUSES, Lot, Order, OrderLine
 from shop.services import catalogue, listings
 from shop.services import merchant as merchant_service
 from shop.web.api import bp
 from shop.web.errors import json_error
 
-LANG_KEYS = ("en", "zh", "ru", "ur")
+LANG_KEYS = LANGUAGES
 # Keys of the product shape that a client may send back unchanged (GET, edit, PUT).
 READ_ONLY = {"sku", "slug", "merchant", "stock_available"}
 WRITABLE = {"names", "descriptions", "category", "origin_country", "hs_code", "price", "price_cny", "weight_g",

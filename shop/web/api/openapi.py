@@ -1,12 +1,14 @@
 """The API's OpenAPI 3.1 description, served at /api/v1/openapi.json."""
 from flask import jsonify
 
+from shop.i18n import LANGUAGES
+
 from shop.web.api import bp
 
 MONEY = {"type": "object", "required": ["amount", "currency"],
          "properties": {"amount": {"type": "string", "pattern": r"^\d+\.\d{2}$"},
                         "currency": {"type": "string", "minLength": 3, "maxLength": 3}}}
-LANG_MAP = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in ("en", "zh", "ru", "ur")}}
+LANG_MAP = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in LANGUAGES}}
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],
     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
