@@ -21,7 +21,8 @@ def url_in_language(lang: str) -> str:
         args["lang"] = lang
         args.update({k: v for k, v in request.args.items() if k not in args})
         return url_for(endpoint, **args)
-    return url_for("storefront.home", lang=lang)
+    # Pages without a language prefix (back office, errors) switch through the language cookie.
+    return url_for("root.language", code=lang, next=request.full_path.rstrip("?"))
 
 
 # Babel leaves out CLDR's currency spacing, so a symbol made of letters touches the digits

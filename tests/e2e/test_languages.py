@@ -71,3 +71,12 @@ def test_back_office_sends_anonymous_visitors_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_language_switch_on_a_page_without_prefix_keeps_the_page(client):
+    response = client.get("/language/ur?next=/fulfilment/")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/fulfilment/")
+    assert "lang=ur" in response.headers.get("Set-Cookie", "")
+    assert client.get("/language/ur?next=https://evil.example/").headers["Location"].endswith("/ur/")
+    assert client.get("/language/xx").status_code == 404

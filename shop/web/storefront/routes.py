@@ -13,7 +13,7 @@ from shop.services import cart as carts
 from shop.services import catalogue, pricing, quotes, search
 from shop.web.storefront import bp, root_bp
 from shop.web.storefront.page_cache import cached_page
-from shop.web.redirects import local_path
+from shop.web.redirects import local_path, switch_language
 
 MAX_PAGE = 10_000
 _ORIGIN = re.compile(r"^[A-Za-z]{2}$")
@@ -23,6 +23,12 @@ _ORIGIN = re.compile(r"^[A-Za-z]{2}$")
 def index():
     """Send the buyer to their language: cookie, then Accept-Language, then English."""
     return redirect(url_for("storefront.home", lang=negotiated_language()), 302)
+
+
+@root_bp.get("/language/<code>")
+def language(code: str):
+    """Read pages without a language prefix in another language (kept in the language cookie)."""
+    return switch_language(code, request.args.get("next"), url_for("storefront.home", lang=code))
 
 
 @root_bp.get("/healthz")
