@@ -101,6 +101,10 @@ def main() -> None:
     print(f"  quote()                 {figures['quotes_per_s']:>12,.0f} /s  (goal {TARGET_PER_SECOND:,} /s)")
     print(f"  reference (items dict)  {figures['reference_per_s']:>12,.0f} /s")
     print(f"  ratio quote/reference   {figures['ratio']:>12.4f}")
+    from bench.harness import report
+    report("routing.quote in process, 3 items over 6 lines, per s", f"{figures['quotes_per_s']:,.0f}",
+           f"goal {TARGET_PER_SECOND:,}; reference (items dict) {figures['reference_per_s']:,.0f}/s, "
+           f"ratio {figures['ratio']:.4f}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ languages, and worker memory. Run with `python -m bench.bench_storefront` (a few
 SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (in a schema of its own)."""
 from __future__ import annotations
 
+from bench.harness import report
 import datetime as dt
 import json
 import multiprocessing
@@ -395,6 +396,17 @@ def main() -> None:
         print(f"  {'all queries':<23}p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   goal p95 < {GOAL_P95_MS} ms {mark}")
         for kind, values in s["by_kind"].items():
             print(f"  {kind:<23}p50 {pct(values, 0.5):6.1f} ms   p95 {pct(values, 0.95):6.1f} ms")
+    # The same figures in the table `make bench` ends with.
+    for r in rows:
+        report(f"storefront/{r['backend']}: {r['page']} req/s", f"{r['shop']:.0f}",
+               f"bare Flask same bytes {r['reference']:.0f}; ratio {r['ratio']:.2f} (goal >= {GOAL_RATIO})")
+    for backend in dict.fromkeys(r["backend"] for r in rows):
+        rss = max(r["rss_mb"] for r in rows if r["backend"] == backend)
+        report(f"storefront/{backend}: worker memory", f"{rss:.0f} MB", f"goal < {GOAL_RSS_MB} MB")
+    for backend, s in searches.items():
+        report(f"search/{backend}: {s['products']:,} products x 4 languages, p50 / p95",
+               f"{pct(s['all'], 0.5):.1f} / {pct(s['all'], 0.95):.1f} ms",
+               f"goal p95 < {GOAL_P95_MS} ms on SQLite; no-match query {pct(s['by_kind'].get('no match', [0]), 0.5):.1f} ms")
 
 
 if __name__ == "__main__":
