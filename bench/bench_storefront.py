@@ -5,7 +5,6 @@ languages, and worker memory. Run with `python -m bench.bench_storefront` (a few
 SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (in a schema of its own)."""
 from __future__ import annotations
 
-from bench.harness import report
 import datetime as dt
 import json
 import multiprocessing
@@ -23,6 +22,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 from http.client import HTTPConnection, HTTPException
 from pathlib import Path
+
+from bench.harness import report
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
