@@ -11,7 +11,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from bench.harness import load, report
+from bench.harness import free_port, load, report, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -115,15 +114,9 @@ def _databases():
 
 # ---- the server ---------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def _gunicorn(url: str):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("SHOP_ENV", None)
     process = subprocess.Popen(
@@ -131,15 +124,7 @@ def _gunicorn(url: str):
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not start")
+        wait_for_port(port, "gunicorn")
         yield port
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -27,6 +27,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_port(port: int, what: str, seconds: float = 30) -> None:
+    """Return once something listens on `port`; raise when nothing does within `seconds`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start on port {port}")
+
+
 @contextmanager
 def gunicorn(app_spec: str, env: dict | None = None, workers: int = 2, threads: int = 1):
     """Serve `module:app` with gunicorn on a free port until the block ends; yields (port, pid)."""
@@ -35,15 +47,7 @@ def gunicorn(app_spec: str, env: dict | None = None, workers: int = 2, threads: 
            "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app_spec]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})})
     try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"gunicorn did not start for {app_spec}")
+        wait_for_port(port, app_spec)
         yield port, proc.pid
     finally:
         proc.terminate()

@@ -29,6 +29,18 @@ def _back(default: str):
     return redirect(local_path(request.form.get("next"), default), 303)
 
 
+def _act(default: str, action, *args):
+    """Run a desk action: a 404 when what it names is not there; a refused step is said in a
+    translated message and the desk goes back to `default` (or the form's `next`)."""
+    try:
+        return action(*args)
+    except desk.NotFound:
+        abort(404)
+    except (desk.FulfilmentError, IllegalTransition) as refused:
+        flash(refusal(refused), "error")
+        abort(_back(default))
+
+
 @contextmanager
 def _in_language(lang: str):
     """Render a document in `lang` whatever language the desk is read in."""
@@ -100,13 +112,7 @@ def departure(departure_id: int):
 @bp.post("/departures/<int:departure_id>/wave")
 def build_wave(departure_id: int):
     """Build the departure's wave (or add the orders that became ready since)."""
-    try:
-        built = desk.build_wave(departure_id, current_user.id)
-    except desk.NotFound:
-        abort(404)
-    except (desk.FulfilmentError, IllegalTransition) as refused:
-        flash(refusal(refused), "error")
-        return _back(url_for("fulfilment.index"))
+    built = _act(url_for("fulfilment.index"), desk.build_wave, departure_id, current_user.id)
     if built.created:
         flash(ngettext("Wave built: %(num)d order to pick.", "Wave built: %(num)d orders to pick.", built.added),
               "success")
@@ -145,13 +151,7 @@ def pick_list(wave_id: int, fmt: str):
 def confirm_picked(wave_id: int, number: str):
     """The picker confirms the order's tote holds everything: the ledger records the pick."""
     default = url_for("fulfilment.wave", wave_id=wave_id)
-    try:
-        picked = desk.confirm_picked(wave_id, number, current_user.id)
-    except desk.NotFound:
-        abort(404)
-    except (desk.FulfilmentError, IllegalTransition) as refused:
-        flash(refusal(refused), "error")
-        return _back(default)
+    picked = _act(default, desk.confirm_picked, wave_id, number, current_user.id)
     if picked.already:
         flash(_("Order %(number)s was already picked: nothing changed.", number=number), "warning")
     else:
@@ -163,13 +163,7 @@ def confirm_picked(wave_id: int, number: str):
 def packed(wave_id: int, number: str):
     """The parcel is closed: it gets its waybill number, and the order is packed once all its parcels are."""
     default = url_for("fulfilment.wave", wave_id=wave_id)
-    try:
-        result = desk.pack(wave_id, number, current_user.id)
-    except desk.NotFound:
-        abort(404)
-    except (desk.FulfilmentError, IllegalTransition) as refused:
-        flash(refusal(refused), "error")
-        return _back(default)
+    result = _act(default, desk.pack, wave_id, number, current_user.id)
     if result.already:
         flash(_("Order %(number)s was already packed: nothing changed.", number=number), "warning")
     else:
@@ -181,13 +175,7 @@ def packed(wave_id: int, number: str):
 def ship(departure_id: int):
     """The departure leaves: its packed parcels are shipped."""
     default = url_for("fulfilment.departure", departure_id=departure_id)
-    try:
-        shipped = desk.ship_departure(departure_id, current_user.id)
-    except desk.NotFound:
-        abort(404)
-    except (desk.FulfilmentError, IllegalTransition) as refused:
-        flash(refusal(refused), "error")
-        return _back(default)
+    shipped = _act(default, desk.ship_departure, departure_id, current_user.id)
     if shipped.parcels:
         flash(ngettext("%(num)d parcel shipped.", "%(num)d parcels shipped.", shipped.parcels), "success")
     else:
@@ -232,13 +220,7 @@ def order(number: str):
 def delivered(number: str):
     """Record that the buyer received the order (cash on delivery: the cash was collected)."""
     default = url_for("fulfilment.order", number=number)
-    try:
-        result = desk.record_delivery(number, current_user._get_current_object())
-    except desk.NotFound:
-        abort(404)
-    except (desk.FulfilmentError, IllegalTransition) as refused:
-        flash(refusal(refused), "error")
-        return _back(default)
+    result = _act(default, desk.record_delivery, number, current_user._get_current_object())
     if result.already:
         flash(_("The delivery of order %(number)s was already recorded: nothing changed.", number=number),
               "warning")
