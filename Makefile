@@ -47,6 +47,10 @@ run: $(VENV)/.installed translations db-upgrade
 	@echo "Serving the shop on http://$(HOST):$(PORT)/"
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
+check: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check shop tests bench config.py wsgi.py
+	$(VENV)/bin/mypy
+
 test: $(VENV)/.installed-test translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 

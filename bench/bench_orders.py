@@ -40,8 +40,18 @@ def _seed(url: str) -> None:
     from config import DevelopmentConfig
     from shop import create_app
     from shop.extensions import db
-    from shop.models import (Category, CategoryTranslation, ExchangeRate, ExpressLine, Lot, Merchant, Product,
-                             ProductTranslation, StockMove, User)
+    from shop.models import (
+        Category,
+        CategoryTranslation,
+        ExchangeRate,
+        ExpressLine,
+        Lot,
+        Merchant,
+        Product,
+        ProductTranslation,
+        StockMove,
+        User,
+    )
 
     app = create_app({**{k: getattr(DevelopmentConfig, k) for k in dir(DevelopmentConfig) if k.isupper()},
                       "SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})

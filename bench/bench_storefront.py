@@ -88,7 +88,7 @@ def gunicorn(target: str, env: dict):
                     break
             except OSError:
                 if process.poll() is not None:
-                    raise RuntimeError(process.stderr.read().decode()[-2000:])
+                    raise RuntimeError(process.stderr.read().decode()[-2000:]) from None
                 time.sleep(0.1)
         yield port, process.pid
     finally:
@@ -246,8 +246,15 @@ def build_search_catalogue(database_url: str, count: int) -> list[tuple[str, str
     from shop.demo import categories as demo_categories
     from shop.demo import products as demo_products
     from shop.extensions import db
-    from shop.models import (Category, CategoryTranslation, ExchangeRate, Merchant, Product, ProductTranslation,
-                             SearchDocument)
+    from shop.models import (
+        Category,
+        CategoryTranslation,
+        ExchangeRate,
+        Merchant,
+        Product,
+        ProductTranslation,
+        SearchDocument,
+    )
     from shop.services import search
 
     config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
@@ -261,7 +268,8 @@ def build_search_catalogue(database_url: str, count: int) -> list[tuple[str, str
         cats = {}
         for data in demo_categories.CATEGORIES:
             c = Category(slug=data["slug"], parent=cats.get(data.get("parent")))
-            c.translations = [CategoryTranslation(lang=l, name=data["names"][l]) for l in ("en", "zh", "ru", "ur")]
+            c.translations = [CategoryTranslation(lang=code, name=data["names"][code])
+                              for code in ("en", "zh", "ru", "ur")]
             db.session.add(c)
             cats[c.slug] = c
         db.session.add(ExchangeRate(currency="USD", rate=Decimal("0.14"), as_of=dt.date.today()))
@@ -271,7 +279,7 @@ def build_search_catalogue(database_url: str, count: int) -> list[tuple[str, str
             chain = [c] + ([c.parent] if c.parent is not None else [])
             cat_names[slug] = {lang: " ".join(x.text(lang).name for x in chain) for lang in ("en", "zh", "ru", "ur")}
         templates = demo_products.PRODUCTS
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         batch = 2000
         for start in range(0, count, batch):
             product_rows, text_rows, doc_rows = [], [], []
@@ -407,7 +415,8 @@ def main() -> None:
     for backend, s in searches.items():
         report(f"search/{backend}: {s['products']:,} products x 4 languages, p50 / p95",
                f"{pct(s['all'], 0.5):.1f} / {pct(s['all'], 0.95):.1f} ms",
-               f"goal p95 < {GOAL_P95_MS} ms on SQLite; no-match query {pct(s['by_kind'].get('no match', [0]), 0.5):.1f} ms")
+               f"goal p95 < {GOAL_P95_MS} ms on SQLite; "
+               f"no-match query {pct(s['by_kind'].get('no match', [0]), 0.5):.1f} ms")
 
 
 if __name__ == "__main__":

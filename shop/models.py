@@ -17,7 +17,7 @@ ROLES = ("buyer", "merchant", "staff", "admin")
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 UtcDateTime = sa.DateTime(timezone=True)

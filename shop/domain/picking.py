@@ -114,7 +114,7 @@ def waybill_check_digit(serial: str) -> int:
     """The mod-11 check digit of a 9-digit serial (S10 rule: 10 becomes 0, 11 becomes 5)."""
     if len(serial) != _WAYBILL_SERIAL_DIGITS or not serial.isascii() or not serial.isdigit():
         raise InvalidWaybillInput(f"serial must be {_WAYBILL_SERIAL_DIGITS} digits: {serial!r}")
-    check = 11 - sum(w * int(d) for w, d in zip(_WAYBILL_WEIGHTS, serial)) % 11
+    check = 11 - sum(w * int(d) for w, d in zip(_WAYBILL_WEIGHTS, serial, strict=False)) % 11
     return {10: 0, 11: 5}.get(check, check)
 
 

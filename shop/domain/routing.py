@@ -647,10 +647,7 @@ def _greedy_split(goal, alone, served, flags, grams, mm3, sides, booked):
             earliest = max(other[0].delivery_earliest for other in legs)
             latest = max(other[0].delivery_latest for other in legs)
             fen = sum(other[2] for other in legs)
-            if goal == "fastest":
-                score = (earliest, latest, len(legs), fen)
-            else:
-                score = (fen, len(legs), earliest, latest)
+            score = (earliest, latest, len(legs), fen) if goal == "fastest" else (fen, len(legs), earliest, latest)
             if best is None or score < best[0]:
                 best = (score, index, leg)
         if best is None:

@@ -9,10 +9,10 @@ from flask import g, has_app_context
 from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
+from shop.i18n import LANGUAGES as LANGS
 from shop.models import Category, Lot, Product, ProductTranslation
 from shop.services import search
 
-from shop.i18n import LANGUAGES as LANGS
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 
 

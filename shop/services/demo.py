@@ -7,12 +7,23 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from shop.extensions import db
-from shop.models import (Category, CategoryTranslation, DutyRule, ExchangeRate, ExpressLine, LineClosure, Lot,
-                         Merchant, Product, ProductTranslation, StockMove, User)
+from shop.i18n import LANGUAGES as LANGS
+from shop.models import (
+    Category,
+    CategoryTranslation,
+    DutyRule,
+    ExchangeRate,
+    ExpressLine,
+    LineClosure,
+    Lot,
+    Merchant,
+    Product,
+    ProductTranslation,
+    StockMove,
+    User,
+)
 from shop.services import search
 from shop.services.slugs import slugify
-
-from shop.i18n import LANGUAGES as LANGS
 
 
 def load_demo(today: dt.date | None = None) -> dict[str, int]:

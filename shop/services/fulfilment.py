@@ -21,8 +21,21 @@ from sqlalchemy.orm import selectinload
 from shop.database import write_transaction
 from shop.domain import orders, picking
 from shop.extensions import db
-from shop.models import (Allocation, AuditLog, Departure, ExpressLine, Lot, Order, OrderLine, Product, Shipment,
-                         StockMove, User, Wave, utcnow)
+from shop.models import (
+    Allocation,
+    AuditLog,
+    Departure,
+    ExpressLine,
+    Lot,
+    Order,
+    OrderLine,
+    Product,
+    Shipment,
+    StockMove,
+    User,
+    Wave,
+    utcnow,
+)
 
 S = orders.OrderStatus
 # Orders whose shipments a wave takes: paid, COD-confirmed, or already picking another shipment
@@ -112,7 +125,7 @@ def aware(moment: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive datetimes; everything is stored in UTC."""
     if moment is None:
         return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _audit(user_id: int | None, action: str, entity: str, entity_id: object, data: dict) -> None:

@@ -172,7 +172,7 @@ def shanghai_day_start(day: dt.date) -> dt.datetime:
 
 def _aware(moment: dt.datetime) -> dt.datetime:
     # SQLite hands back the UTC time it stored without its zone.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 _BOOKED = (
@@ -185,8 +185,8 @@ _BOOKED = (
 
 def booked(since: dt.date, days: int = BOOKING_WINDOW_DAYS) -> dict[tuple[str, dt.date], tuple[Decimal, Decimal]]:
     """(line code, departure day in Asia/Shanghai) -> (kg, m3) already booked, from `since` on."""
-    start = shanghai_day_start(since).astimezone(dt.timezone.utc)
-    end = shanghai_day_start(since + dt.timedelta(days=days)).astimezone(dt.timezone.utc)
+    start = shanghai_day_start(since).astimezone(dt.UTC)
+    end = shanghai_day_start(since + dt.timedelta(days=days)).astimezone(dt.UTC)
     found: dict[tuple[str, dt.date], tuple[Decimal, Decimal]] = {}
     for code, departs_at, kg, m3 in db.session.execute(_BOOKED, {"start": start, "end": end}):
         key = (code, _aware(departs_at).astimezone(routing.SHANGHAI).date())

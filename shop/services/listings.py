@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from shop.database import write_transaction
@@ -30,14 +30,23 @@ from shop.domain import money
 from shop.domain.customs import TAX_CLASSES
 from shop.domain.routing import GOODS_FLAGS, SHANGHAI
 from shop.extensions import db
-from shop.models import (LOT_STATUSES, AuditLog, Category, Lot, Merchant, Product, ProductTranslation, SearchDocument,
-                         StockMove)
+from shop.i18n import LANGUAGES as LANGS
+from shop.models import (
+    LOT_STATUSES,
+    AuditLog,
+    Category,
+    Lot,
+    Merchant,
+    Product,
+    ProductTranslation,
+    SearchDocument,
+    StockMove,
+)
 from shop.services import search
 from shop.services.catalogue import category_tree
 from shop.services.quotes import ISO_COUNTRIES
 from shop.services.slugs import slugify
 
-from shop.i18n import LANGUAGES as LANGS
 # A listing's tax class when the merchant does not name one, by its top-level category.
 DEFAULT_TAX_CLASS = {"food": "food", "cosmetics": "general", "daily-necessities": "general"}
 
@@ -662,7 +671,7 @@ def read_rows(data: bytes) -> tuple[list[str], list[_Row]]:
             errors.add(number, None, _("This row has %(found)d cells; the header has %(expected)d.",
                                        found=len(record), expected=len(header)))
             continue
-        rows.append(_Row(number, dict(zip(header, record))))
+        rows.append(_Row(number, dict(zip(header, record, strict=False))))
     errors.raise_if_any()
     if not rows:
         raise ListingImportError([RowError(0, None, _("The file has a header but no listings."))])

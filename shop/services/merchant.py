@@ -14,8 +14,21 @@ from sqlalchemy.orm import selectinload
 
 from shop.database import write_transaction
 from shop.extensions import db
-from shop.models import (LOT_STATUSES, Allocation, ApiToken, Category, Lot, Order, OrderLine, Product, ProductTranslation,
-                         Shipment, StockMove, User, utcnow)
+from shop.models import (
+    LOT_STATUSES,
+    Allocation,
+    ApiToken,
+    Category,
+    Lot,
+    Order,
+    OrderLine,
+    Product,
+    ProductTranslation,
+    Shipment,
+    StockMove,
+    User,
+    utcnow,
+)
 from shop.services import catalogue, listings
 from shop.services.listings import ListingDraft, LotDraft, Slugs, audit
 
@@ -374,7 +387,7 @@ def authenticate(secret: str) -> tuple[ApiToken | None, str]:
     now = utcnow()
     last = token.last_used_at
     if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=dt.timezone.utc)
+        last = last.replace(tzinfo=dt.UTC)
     if last is None or now - last > TOKEN_TOUCH_EVERY:
         db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
         db.session.commit()

@@ -18,9 +18,23 @@ from shop.database import is_postgres, write_transaction
 from shop.domain import allocation, customs, orders, routing
 from shop.domain.money import Money, to_minor_units
 from shop.extensions import db
-from shop.models import (AuditLog, CartItem, Departure, ExchangeRate, ExpressLine, Lot, Order, OrderLine, Payment,
-                         Product, Shipment, StockMove, User, utcnow)
 from shop.models import Allocation as AllocationRow
+from shop.models import (
+    AuditLog,
+    CartItem,
+    Departure,
+    ExchangeRate,
+    ExpressLine,
+    Lot,
+    Order,
+    OrderLine,
+    Payment,
+    Product,
+    Shipment,
+    StockMove,
+    User,
+    utcnow,
+)
 from shop.services import addresses, outbox, quotes
 
 log = logging.getLogger(__name__)
@@ -145,7 +159,7 @@ class Aftermath:
 
 def _aware(moment: dt.datetime) -> dt.datetime:
     # SQLite hands back naive datetimes; everything is stored in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def latest_rates() -> dict[str, Decimal]:
@@ -212,7 +226,7 @@ def find_by_key(key: str) -> Order | None:
 def paid_import_value(id_number: str, now: dt.datetime) -> Decimal:
     """Goods value of this ID's paid import orders this calendar year (China time)."""
     local = now.astimezone(routing.SHANGHAI)
-    start = dt.datetime(local.year, 1, 1, tzinfo=routing.SHANGHAI).astimezone(dt.timezone.utc)
+    start = dt.datetime(local.year, 1, 1, tzinfo=routing.SHANGHAI).astimezone(dt.UTC)
     total = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Order.goods_cny), 0)).where(
             Order.id_number == id_number, Order.flow == "import", Order.status.in_(PAID_STATUSES),
@@ -303,7 +317,7 @@ def _plan(*, lang, items, address, line, currency, id_name, id_number, now) -> _
 
 def _departure_id(line_id: int, departs_at: dt.datetime) -> int:
     """The departure row's id, the row created on first booking (unique line and time)."""
-    departs_at = departs_at.astimezone(dt.timezone.utc)
+    departs_at = departs_at.astimezone(dt.UTC)
     if is_postgres():
         from sqlalchemy.dialects.postgresql import insert
     else:

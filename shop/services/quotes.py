@@ -486,7 +486,7 @@ def product_promise(product: Product, lang: str) -> Promise | None:
     for ruling in serving:
         if seasons and ruling is seasons[0]:
             continue
-        line = info[ruling.line] if ruling.line in info else None
+        line = info.get(ruling.line, None)
         notes.append(_("%(line)s: %(reason)s", line=line.name(lang) if line else ruling.line,
                        reason=reason_text(ruling.code, ruling.params, mode=line.mode if line else None)))
     if seasons:

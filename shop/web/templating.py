@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from flask import Flask, request, url_for
 from babel.numbers import format_currency
+from flask import Flask, request, url_for
 from flask_babel import format_date, get_locale
 
-from shop.i18n import (BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, LANGUAGES, current_language, is_rtl)
+from shop.i18n import BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, LANGUAGES, current_language, is_rtl
 from shop.services import pricing
 
 

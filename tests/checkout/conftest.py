@@ -68,19 +68,29 @@ RATES = {"USD": "0.14", "RUB": "11.50", "PKR": "39.00", "EUR": "0.13", "KGS": "1
 
 def seed_world(today: dt.date | None = None) -> dict:
     """A merchant, five products with lots (and their intake in the ledger), four lines, rates."""
-    from shop.models import (Category, CategoryTranslation, DutyRule, ExchangeRate, ExpressLine, Lot, Merchant,
-                             Product, ProductTranslation, StockMove)
+    from shop.models import (
+        Category,
+        CategoryTranslation,
+        DutyRule,
+        ExchangeRate,
+        ExpressLine,
+        Lot,
+        Merchant,
+        Product,
+        ProductTranslation,
+        StockMove,
+    )
     today = today or dt.date.today()
     merchant = Merchant(slug="kashgar-goods", name="Kashgar Goods Co.", display_names={})
     category = Category(slug="goods")
-    for lang, name in zip(("en", "zh", "ru", "ur"), ("Goods", "商品", "Товары", "اشیا")):
+    for lang, name in zip(("en", "zh", "ru", "ur"), ("Goods", "商品", "Товары", "اشیا"), strict=False):
         category.translations.append(CategoryTranslation(lang=lang, name=name))
     db.session.add_all([merchant, category])
     for sku, names, tax_class, price, weight, dims, flags, lots in PRODUCTS:
         product = Product(sku=sku, merchant=merchant, category=category, origin_country="RU", hs_code="190590",
                           tax_class=tax_class, price_cny=Decimal(price), weight_g=weight, length_mm=dims[0],
                           width_mm=dims[1], height_mm=dims[2], goods_flags=flags)
-        for lang, name in zip(("en", "zh", "ru", "ur"), names):
+        for lang, name in zip(("en", "zh", "ru", "ur"), names, strict=False):
             product.translations.append(ProductTranslation(lang=lang, name=name, description=name,
                                                            slug=sku.lower()))
         db.session.add(product)
@@ -153,9 +163,8 @@ def localstripe_url():
     import localstripe.resources
     localstripe.resources.Store.dump_to_disk = lambda self: None
     from aiohttp import web
-    from localstripe.server import app as stripe_app
-
     from conftest import free_port  # the root conftest (tests/ is on sys.path)
+    from localstripe.server import app as stripe_app
     port = free_port()
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(stripe_app, access_log=None)
@@ -281,9 +290,8 @@ def stripe_shop(tmp_path_factory, localstripe_url):
     import urllib.parse
     import urllib.request
 
-    from werkzeug.serving import make_server
-
     from conftest import _migrate, free_port
+    from werkzeug.serving import make_server
     path = tmp_path_factory.mktemp("checkout-live") / "live.db"
     url = f"sqlite:///{path}"
     _migrate(url)

@@ -92,7 +92,7 @@ def test_an_import_order_over_5000_yuan_is_refused(stripe_app, stripe_buyer, str
 
 def test_the_annual_limit_counts_the_paid_orders_of_that_id_number(stripe_app, stripe_buyer, stripe_world):
     with stripe_app.app_context():
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         for n, (status, amount) in enumerate([("paid", "20000"), ("delivered", "4000"), ("cancelled", "4000")]):
             db.session.add(Order(
                 number=f"KS-OLD-{n}", email="b@example.com", flow="import", status=status, payment_method="stripe",

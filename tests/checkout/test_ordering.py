@@ -9,8 +9,19 @@ import pytest
 import sqlalchemy as sa
 
 from shop.extensions import db
-from shop.models import (Allocation, CartItem, Departure, ExpressLine, Lot, Order, OutboxMessage, Product, Shipment,
-                         StockMove, User)
+from shop.models import (
+    Allocation,
+    CartItem,
+    Departure,
+    ExpressLine,
+    Lot,
+    Order,
+    OutboxMessage,
+    Product,
+    Shipment,
+    StockMove,
+    User,
+)
 from shop.services import ordering
 
 from .conftest import new_buyer
@@ -116,7 +127,7 @@ def test_unpaid_orders_past_their_deadline_give_their_stock_back(app, world, run
     assert "No unpaid order is past its deadline." in result.output
     with app.app_context():
         db.session.execute(sa.update(Order).values(
-            payment_deadline=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)))
+            payment_deadline=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
         db.session.commit()
     result = runner.invoke(args=["shop", "expire-reservations"])
     assert result.exit_code == 0 and number in result.output
@@ -139,7 +150,7 @@ def test_looking_at_an_overdue_order_expires_it(app, world):
             user_id=buyer.user_id, email=buyer.email, lang="en", items=[(world["CR-ROSE"], 1)],
             address=ordering.ShippingAddress("A", "+79123456789", "RU", "Moscow", "Tverskaya 7", "125009"),
             line="auto", payment_method="stripe", currency="USD", idempotency_key="k-overdue",
-            now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1))
+            now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
     page = buyer.client.get(f"/en/orders/{placed.number}").get_data(as_text=True)
     assert "Cancelled" in page
     assert _order(app, placed.number).status == "cancelled"
@@ -255,7 +266,7 @@ def test_twenty_buyers_race_for_the_last_five_units_and_exactly_five_win(app, wo
         assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 5
         reserved = db.session.scalar(sa.select(sa.func.sum(Lot.reserved)).join(Product).where(Product.sku == "LAST-5"))
         assert reserved == 5
-        losers = {b.user_id for b, (code, _) in zip(buyers, results) if code == 409}
+        losers = {b.user_id for b, (code, _) in zip(buyers, results, strict=False) if code == 409}
         kept = set(db.session.scalars(sa.select(CartItem.user_id).where(CartItem.user_id.in_(losers))))
         assert kept == losers  # they keep their cart
     _ledger_matches_lots(app)

@@ -147,7 +147,7 @@ def test_a_payment_arriving_for_an_expired_order_is_logged_and_refunded(stripe_a
     _stripe(localstripe_url, f"/v1/payment_intents/{payment.provider_ref}", {"payment_method": "pm_card_visa"})
     intent = _stripe(localstripe_url, f"/v1/payment_intents/{payment.provider_ref}/confirm", {})
     with stripe_app.app_context():
-        db.session.execute(sa.update(Order).values(payment_deadline=dt.datetime.now(dt.timezone.utc)
+        db.session.execute(sa.update(Order).values(payment_deadline=dt.datetime.now(dt.UTC)
                                                    - dt.timedelta(minutes=1)))
         db.session.commit()
     stripe_app.test_cli_runner().invoke(args=["shop", "expire-reservations"])

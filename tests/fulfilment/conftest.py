@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from shop.extensions import db
 
 PASSWORD = "fulfilment-desk-2026"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # sku, names (en, zh, ru, ur), hs code, origin, weight g, price, [(lot, quantity, bin, expiry days)]
 PRODUCTS = [
@@ -110,20 +110,30 @@ class World:
 
 
 def seed(now: dt.datetime | None = None) -> World:
-    from shop.models import (Category, CategoryTranslation, Departure, ExpressLine, Lot, Merchant, Product,
-                             ProductTranslation, StockMove, User)
+    from shop.models import (
+        Category,
+        CategoryTranslation,
+        Departure,
+        ExpressLine,
+        Lot,
+        Merchant,
+        Product,
+        ProductTranslation,
+        StockMove,
+        User,
+    )
 
     now = now or dt.datetime.now(UTC)
     world = World()
     merchant = Merchant(slug="kashgar-goods", name="Kashgar Goods Co.", display_names={})
     category = Category(slug="goods")
-    for lang, name in zip(("en", "zh", "ru", "ur"), ("Goods", "商品", "Товары", "اشیا")):
+    for lang, name in zip(("en", "zh", "ru", "ur"), ("Goods", "商品", "Товары", "اشیا"), strict=False):
         category.translations.append(CategoryTranslation(lang=lang, name=name))
     db.session.add_all([merchant, category])
     for sku, names, hs, origin, weight, price, lots in PRODUCTS:
         product = Product(sku=sku, merchant=merchant, category=category, origin_country=origin, hs_code=hs,
                           price_cny=Decimal(price), weight_g=weight, length_mm=100, width_mm=100, height_mm=100)
-        for lang, name in zip(("en", "zh", "ru", "ur"), names):
+        for lang, name in zip(("en", "zh", "ru", "ur"), names, strict=False):
             product.translations.append(ProductTranslation(lang=lang, name=name, slug=f"{sku.lower()}-{lang}"))
         db.session.add(product)
         for lot_number, quantity, bin_code, days in lots:

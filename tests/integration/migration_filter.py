@@ -4,6 +4,4 @@
 def include(obj, name, type_, reflected, compare_to):
     if type_ == "table" and name and name.startswith("search_fts"):
         return False
-    if type_ == "index" and name and name.startswith("ix_search_trgm"):
-        return False
-    return True
+    return not (type_ == "index" and name and name.startswith("ix_search_trgm"))

@@ -2,8 +2,7 @@
 import sqlalchemy as sa
 
 from shop.extensions import db
-from shop.models import (DutyRule, ExchangeRate, ExpressLine, Lot, Merchant, Product, ProductTranslation, StockMove,
-                         User)
+from shop.models import DutyRule, ExchangeRate, ExpressLine, Lot, Merchant, Product, ProductTranslation, StockMove, User
 from shop.services.demo import load_demo
 
 

@@ -11,8 +11,18 @@ import pytest
 import sqlalchemy as sa
 
 from shop.extensions import db
-from shop.models import (Category, CategoryTranslation, Lot, Merchant, Order, OrderLine, Product, ProductTranslation,
-                         StockMove, User)
+from shop.models import (
+    Category,
+    CategoryTranslation,
+    Lot,
+    Merchant,
+    Order,
+    OrderLine,
+    Product,
+    ProductTranslation,
+    StockMove,
+    User,
+)
 from shop.services import search
 
 PASSWORD = "merchant-password-1"
@@ -53,7 +63,7 @@ def seed() -> None:
     by_slug: dict[str, Category] = {}
     for position, (slug, parent, *names) in enumerate(CATEGORIES):
         category = Category(slug=slug, position=position, parent=by_slug.get(parent))
-        for lang, name in zip(("en", "zh", "ru", "ur"), names):
+        for lang, name in zip(("en", "zh", "ru", "ur"), names, strict=False):
             category.translations.append(CategoryTranslation(lang=lang, name=name))
         db.session.add(category)
         by_slug[slug] = category

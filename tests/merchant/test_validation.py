@@ -107,7 +107,7 @@ def test_hostile_or_wrong_cells_are_refused_by_row_and_column(world, values, col
 
 @pytest.mark.parametrize("data, words", [
     (b"", "empty"),
-    ("sku,name_en\n".encode(), "Missing columns"),
+    (b"sku,name_en\n", "Missing columns"),
     (csv_bytes([row()], (*COLUMNS, "colour")), "Unknown column: colour"),
     (csv_bytes([row()]).replace("Горный".encode(), b"\xc3\x28"), "Line 2 is not UTF-8"),
     ("\ufeffsku".encode("utf-16"), "UTF-16"),

@@ -10,14 +10,22 @@ from decimal import Decimal
 
 import pytest
 
-import sqlalchemy as sa
-
-from shop.domain.routing import SHANGHAI
 from config import TestingConfig
 from shop import create_app
+from shop.domain.routing import SHANGHAI
 from shop.extensions import db
-from shop.models import (Category, CategoryTranslation, DutyRule, ExchangeRate, ExpressLine, LineClosure, Merchant,
-                         Product, ProductTranslation, User)
+from shop.models import (
+    Category,
+    CategoryTranslation,
+    DutyRule,
+    ExchangeRate,
+    ExpressLine,
+    LineClosure,
+    Merchant,
+    Product,
+    ProductTranslation,
+    User,
+)
 from shop.services import quotes
 from tests.conftest import _empty_tables
 

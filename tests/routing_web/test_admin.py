@@ -246,7 +246,7 @@ def test_the_departure_board_lists_two_weeks_with_bookings_against_capacity(worl
     with world.app_context():
         line = db.session.scalar(sa.select(ExpressLine).where(ExpressLine.code == "KHG-MOW-TRUCK"))
         # Tuesday 1 December, 18:00 in Kashgar's time zone.
-        db.session.add(Departure(line_id=line.id, departs_at=dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone.utc),
+        db.session.add(Departure(line_id=line.id, departs_at=dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC),
                                  booked_kg=Decimal("2000"), booked_m3=Decimal("10")))
         db.session.commit()
     html = admin_client.get("/admin/departures").get_data(as_text=True)

@@ -13,8 +13,6 @@ from shop.services import quotes
 from .conftest import csrf_token
 
 
-
-
 def _sku(app, *, with_flag=None, without_flags=False):
     with app.app_context():
         for product in db.session.scalars(sa.select(Product).where(Product.active.is_(True)).order_by(Product.id)):

@@ -56,7 +56,7 @@ def test_a_full_departure_rolls_the_order_to_the_next(api, world):
     with world.app_context():
         line = db.session.scalar(sa.select(ExpressLine).where(ExpressLine.code == "KHG-MOW-TRUCK"))
         # Tuesday 1 December, 18:00 in Kashgar: 0.1 kg of room left.
-        db.session.add(Departure(line_id=line.id, departs_at=dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone.utc),
+        db.session.add(Departure(line_id=line.id, departs_at=dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC),
                                  booked_kg=Decimal("7999.9"), booked_m3=Decimal("1")))
         db.session.commit()
     answer = api({"destination": {"country": "RU", "city": "Moscow"},

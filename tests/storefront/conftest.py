@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 
 from shop.extensions import db
-from shop.models import (Category, CategoryTranslation, ExchangeRate, Lot, Merchant, Product, ProductTranslation,
-                         User)
+from shop.models import Category, CategoryTranslation, ExchangeRate, Lot, Merchant, Product, ProductTranslation, User
 from shop.services import search
 
 RATE_DAY = dt.date(2026, 11, 20)
@@ -55,7 +54,7 @@ def add_categories() -> dict[str, Category]:
     by_slug: dict[str, Category] = {}
     for position, (slug, parent, *names) in enumerate(CATEGORIES):
         c = Category(slug=slug, position=position, parent=by_slug.get(parent))
-        for lang, name in zip(("en", "zh", "ru", "ur"), names):
+        for lang, name in zip(("en", "zh", "ru", "ur"), names, strict=False):
             c.translations.append(CategoryTranslation(lang=lang, name=name, description=f"{name}."))
         db.session.add(c)
         by_slug[slug] = c
@@ -71,7 +70,7 @@ def add_product(*, sku: str, category: Category, merchant: Merchant, names: dict
     product = Product(sku=sku, merchant=merchant, category=category, origin_country=origin, hs_code="1806.32",
                       price_cny=Decimal(price), weight_g=350, length_mm=200, width_mm=80, height_mm=15,
                       goods_flags=sorted(flags), featured=featured, active=active,
-                      created_at=created_at or dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc))
+                      created_at=created_at or dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
     for lang, name in names.items():
         product.translations.append(ProductTranslation(lang=lang, name=name, description=descriptions.get(lang, ""),
                                                        slug=slug))
@@ -96,7 +95,7 @@ def build_catalogue() -> None:
     for i, data in enumerate(PRODUCTS):
         data = dict(data)
         add_product(category=categories[data.pop("category")], merchant=merchant,
-                    created_at=dt.datetime(2026, 11, 1 + i, tzinfo=dt.timezone.utc), **data)
+                    created_at=dt.datetime(2026, 11, 1 + i, tzinfo=dt.UTC), **data)
     add_product(sku="XX-GONE-1", category=categories["sweets"], merchant=merchant, active=False,
                 names={"en": "Withdrawn chocolate", "zh": "下架巧克力", "ru": "Снятый шоколад", "ur": "ہٹائی گئی چاکلیٹ"})
     add_rates()

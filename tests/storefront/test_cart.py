@@ -207,8 +207,9 @@ def test_clear_cart_empties_both_stores(shop, buyer):
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_cart_lines_load_in_a_fixed_number_of_queries(shop, buyer, signed_in):
     from sqlalchemy import event
-    from tests.storefront.conftest import add_product
+
     from shop.models import Category, Merchant
+    from tests.storefront.conftest import add_product
     with shop.test_request_context("/en/cart"):
         merchant = db.session.scalar(sa.select(Merchant))
         food = db.session.scalar(sa.select(Category).where(Category.slug == "food"))
@@ -227,7 +228,7 @@ def test_cart_lines_load_in_a_fixed_number_of_queries(shop, buyer, signed_in):
             if signed_in:
                 login_user(db.session.get(User, buyer))
             statements = []
-            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            listener = lambda *args, _seen=statements: _seen.append(args[2])  # noqa: E731
             event.listen(db.engine, "before_cursor_execute", listener)
             try:
                 lines = cart.cart_lines()

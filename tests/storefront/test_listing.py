@@ -107,7 +107,7 @@ def _queries_for_listing(app, count: int) -> int:
         for i in range(count):
             add_product(sku=f"P-{i:03d}", category=categories["sweets" if i % 2 else "bread"], merchant=merchant,
                         names={"en": f"Product {i}", "zh": f"商品{i}", "ru": f"Товар {i}", "ur": f"چیز {i}"},
-                        origin=("KZ", "RU", "PK")[i % 3], created_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+                        origin=("KZ", "RU", "PK")[i % 3], created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
         add_rates()
         db.session.commit()
     app.config["PER_PAGE"] = 48

@@ -46,8 +46,8 @@ def test_arabic_keyboard_letters_find_urdu_text(shop):
 
 def test_name_matches_rank_before_description_matches(shop):
     with shop.app_context():
-        from tests.storefront.conftest import add_product
         from shop.models import Category, Merchant
+        from tests.storefront.conftest import add_product
         merchant = db.session.scalar(sa.select(Merchant))
         food = db.session.scalar(sa.select(Category).where(Category.slug == "food"))
         add_product(sku="ZZ-WAFER-1", category=food, merchant=merchant,

@@ -76,8 +76,8 @@ def test_import_tax_refuses_an_unknown_class():
 
 
 def test_limits_are_five_thousand_per_order_and_twenty_six_thousand_a_year():
-    assert ORDER_LIMIT_CNY == D("5000")
-    assert ANNUAL_LIMIT_CNY == D("26000")
+    assert D("5000") == ORDER_LIMIT_CNY
+    assert D("26000") == ANNUAL_LIMIT_CNY
 
 
 @pytest.mark.parametrize(

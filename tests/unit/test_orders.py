@@ -149,7 +149,7 @@ def test_progress_steps_follow_the_happy_path():
     assert STATUS_ORDER == (S.PENDING_PAYMENT, S.PAID, S.PICKING, S.PACKED, S.SHIPPED, S.DELIVERED)
     assert COD_STATUS_ORDER[0] is S.CONFIRMED and COD_STATUS_ORDER[-1] is S.DELIVERED
     for order, cod in ((STATUS_ORDER, False), (COD_STATUS_ORDER, True)):
-        for here, there in zip(order, order[1:]):
+        for here, there in zip(order, order[1:], strict=False):
             assert any(next_status(here, e, cash_on_delivery=cod) is there
                        for e in allowed_events(here, cash_on_delivery=cod))
 

@@ -4,7 +4,7 @@ splitting, taxes and ranking, then properties that hold for any order."""
 import ast
 import dataclasses
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -229,8 +229,8 @@ def test_each_line_departs_on_its_next_weekday_and_delivers_after_clearance_and_
         (sh(2026, 3, 4, 9), sh(2026, 3, 6, 18)),  # Wednesday
         (sh(2026, 3, 6, 23, 59), sh(2026, 3, 10, 18)),  # Friday night: next Tuesday
         (sh(2026, 3, 7, 8), sh(2026, 3, 10, 18)),  # Saturday
-        (datetime(2026, 3, 3, 9, 59, tzinfo=timezone.utc), sh(2026, 3, 3, 18)),  # 17:59 in Kashgar
-        (datetime(2026, 3, 3, 10, 0, tzinfo=timezone.utc), sh(2026, 3, 6, 18)),
+        (datetime(2026, 3, 3, 9, 59, tzinfo=UTC), sh(2026, 3, 3, 18)),  # 17:59 in Kashgar
+        (datetime(2026, 3, 3, 10, 0, tzinfo=UTC), sh(2026, 3, 6, 18)),
         (datetime(2026, 3, 3, 12, 59, tzinfo=ZoneInfo("Europe/Moscow")), sh(2026, 3, 3, 18)),
     ],
 )
@@ -702,7 +702,7 @@ def items_strategy(draw):
 moments = st.datetimes(
     min_value=datetime(2025, 1, 1),
     max_value=datetime(2028, 12, 31),
-    timezones=st.sampled_from([SHANGHAI, timezone.utc, ZoneInfo("Asia/Karachi")]),
+    timezones=st.sampled_from([SHANGHAI, UTC, ZoneInfo("Asia/Karachi")]),
 )
 
 

@@ -11,8 +11,7 @@ from shop.i18n import current_language
 from shop.models import Address, User
 from shop.services import accounts, cart, outbox
 from shop.web.account import bp
-from shop.web.account.forms import (ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm,
-                                    ResetRequestForm)
+from shop.web.account.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from shop.web.redirects import local_path
 
 log = logging.getLogger(__name__)

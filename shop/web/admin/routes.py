@@ -16,8 +16,19 @@ from shop.services import admin as admin_service
 from shop.services import lines as line_service
 from shop.services import pricing, quotes
 from shop.web.admin import bp
-from shop.web.admin.forms import (KIND_NAMES, MODE_NAMES, PER_NAMES, ROLE_NAMES, ActionForm, ClosureForm,
-                                  DutyRuleForm, LineForm, RateForm, RoleForm, weekday_choices)
+from shop.web.admin.forms import (
+    KIND_NAMES,
+    MODE_NAMES,
+    PER_NAMES,
+    ROLE_NAMES,
+    ActionForm,
+    ClosureForm,
+    DutyRuleForm,
+    LineForm,
+    RateForm,
+    RoleForm,
+    weekday_choices,
+)
 from shop.web.redirects import switch_language
 
 

@@ -6,5 +6,9 @@ from shop.extensions import csrf
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-from shop.web.api import openapi, quote, routes  # noqa: E402,F401
-from shop.web.api import merchant  # noqa: E402,F401
+from shop.web.api import (  # noqa: E402,F401
+    merchant,  # noqa: E402,F401
+    openapi,
+    quote,
+    routes,
+)

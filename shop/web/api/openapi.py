@@ -2,7 +2,6 @@
 from flask import jsonify
 
 from shop.i18n import LANGUAGES
-
 from shop.web.api import bp
 
 MONEY = {"type": "object", "required": ["amount", "currency"],
@@ -53,7 +52,8 @@ QUOTE = {
 
 
 def _errors(*codes):
-    return {str(c): {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return {str(c): {"description": "error", "content": error}
             for c in codes}
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from shop.domain.orders import IllegalTransition

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from markupsafe import Markup
 from flask_babel import format_date, format_decimal, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from shop.domain.orders import IllegalTransition
 from shop.i18n import HTML_LANG, current_language

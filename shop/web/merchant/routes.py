@@ -16,12 +16,23 @@ from shop.models import ORDER_STATUSES
 from shop.services import listings as listing_service
 from shop.services import merchant as merchant_service
 from shop.services.quotes import country_name
-from shop.web.merchant import bp
-from shop.web.merchant.forms import (FLAG_NAMES, LANG_LABELS, STATUS_NAMES, TAX_CLASS_NAMES, ActionForm,
-                                     AdjustForm, ImportForm, ListingForm, LotForm, StatusForm, TokenForm)
 from shop.web.labels import ORDER_STATUS, label
-from shop.web.roles import role_required
+from shop.web.merchant import bp
+from shop.web.merchant.forms import (
+    FLAG_NAMES,
+    LANG_LABELS,
+    STATUS_NAMES,
+    TAX_CLASS_NAMES,
+    ActionForm,
+    AdjustForm,
+    ImportForm,
+    ListingForm,
+    LotForm,
+    StatusForm,
+    TokenForm,
+)
 from shop.web.redirects import switch_language
+from shop.web.roles import role_required
 
 PER_PAGE = 25
 AUDIT_NAMES = {

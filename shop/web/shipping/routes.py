@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 
 from shop.i18n import current_language
 from shop.services import quotes
-from shop.web.shipping import bp
 from shop.web.redirects import local_path
+from shop.web.shipping import bp
 
 COOKIE_MAX_AGE = 365 * 86400
 

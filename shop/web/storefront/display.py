@@ -160,7 +160,9 @@ def register(app: Flask) -> None:
     """Make the storefront's display functions and header facts available to every template."""
     app.jinja_env.globals.update(
         country_name=country_name, currency_name=currency_name, weight=weight, dimensions=dimensions,
-        flag_texts=flag_texts, stock_state=stock_state, display_price=display_price, format_money=format_money, isolated=isolated, text_lang=text_lang,
+        flag_texts=flag_texts, stock_state=stock_state, display_price=display_price, format_money=format_money,
+        isolated=isolated,
+        text_lang=text_lang,
         product_image=product_image, product_image_kind=placeholder_kind,
         checkout_url=checkout_url, language_name=language_name,
     )

@@ -18,7 +18,8 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 
 from shop.services import cart, pricing, quotes
-from shop.web.response_cache import PageCache, seconds as _seconds
+from shop.web.response_cache import PageCache
+from shop.web.response_cache import seconds as _seconds
 
 PLACEHOLDER = "csrf-token-placeholder-7d0c4e"
 _PLACEHOLDER_BYTES = PLACEHOLDER.encode()

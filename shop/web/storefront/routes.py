@@ -11,9 +11,9 @@ from shop.extensions import db
 from shop.i18n import LANG_COOKIE, LANGUAGES, current_language, negotiated_language
 from shop.services import cart as carts
 from shop.services import catalogue, pricing, quotes, search
+from shop.web.redirects import local_path, switch_language
 from shop.web.storefront import bp, root_bp
 from shop.web.storefront.page_cache import cached_page
-from shop.web.redirects import local_path, switch_language
 
 MAX_PAGE = 10_000
 _ORIGIN = re.compile(r"^[A-Za-z]{2}$")
