@@ -1,94 +1,115 @@
-"""Fixtures in the flaskr style: app, client, runner, auth; every database test runs on
-SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too (a fresh schema per run)."""
+"""Fixtures in the flaskr style: app, client, runner, auth. Every database test runs on SQLite
+and, when TEST_DATABASE_URL is set, on PostgreSQL too (a fresh schema per run and per worker).
+
+Each test runs inside a transaction rolled back at its end, on a database migrated once per
+run: an empty one, or one holding the demo (loaded once per database per run) when the test
+asks for `demo`. Tests marked `committed` (threads racing on several connections, another
+engine editing rows) get real commits on the empty database instead, emptied before and after."""
 from __future__ import annotations
 
 import os
 import secrets
 import shutil
-import socket
 import threading
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 
-from config import TestingConfig
 from shop import create_app
 from shop.extensions import db
+from tests.support import (
+    BACKENDS,
+    ROOT,
+    AuthActions,
+    app_for,
+    base_config,
+    dispose_engines,
+    empty_tables,
+    free_port,
+    in_transaction,
+    install_test_session,
+    migrate,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+# Names the test folders import from here.
+__all__ = ["AuthActions", "ROOT", "free_port", "_empty_tables", "_migrate", "_base_config"]
+_empty_tables, _migrate, _base_config = empty_tables, migrate, base_config
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _migrate(url: str) -> None:
-    from flask_migrate import upgrade
-    app = create_app({**_base_config(), "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        db.engine.dispose()
-
-
-def _base_config() -> dict:
-    return {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+install_test_session()
 
 
-@pytest.fixture(scope="session")
-def database_urls(tmp_path_factory):
-    """One migrated database per backend for the whole run; PostgreSQL in its own schema."""
-    urls = {}
-    sqlite_file = tmp_path_factory.mktemp("db") / "shop.db"
-    urls["sqlite"] = f"sqlite:///{sqlite_file}"
-    schema = None
-    if "postgresql" in BACKENDS:
-        base = sa.engine.make_url(os.environ["TEST_DATABASE_URL"])
-        schema = f"test_{os.getpid()}_{secrets.token_hex(3)}"
-        admin = sa.create_engine(base)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "committed: needs real commits seen by other connections "
+                                       "(threads, another engine); runs on the empty database, emptied after")
+
+
+class _Schemas:
+    """PostgreSQL schemas made for this run (this worker), dropped at its end."""
+
+    def __init__(self) -> None:
+        self.base = sa.engine.make_url(os.environ["TEST_DATABASE_URL"]) if "postgresql" in BACKENDS else None
+        self.prefix = f"test_{os.getpid()}_{secrets.token_hex(3)}"
+        self.made: list[str] = []
+
+    def new(self, name: str) -> str:
+        assert self.base is not None
+        schema = f"{self.prefix}_{name}"
+        admin = sa.create_engine(self.base)
         with admin.begin() as conn:
             conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
         admin.dispose()
-        urls["postgresql"] = base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        self.made.append(schema)
+        return self.base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
             hide_password=False)
-    for url in urls.values():
-        _migrate(url)
-    yield urls
-    if schema:
-        admin = sa.create_engine(sa.engine.make_url(os.environ["TEST_DATABASE_URL"]))
+
+    def drop(self) -> None:
+        if not self.made:
+            return
+        admin = sa.create_engine(self.base)
         with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            for schema in self.made:
+                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         admin.dispose()
 
 
-def _empty_tables() -> None:
-    tables = [t for t in db.metadata.sorted_tables]
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        # TRUNCATE takes exclusive locks table by table; should it meet autovacuum or a
-        # connection a previous test left behind, PostgreSQL picks a deadlock victim: try again.
-        for attempt in range(5):
-            try:
-                db.session.execute(sa.text("SET LOCAL lock_timeout = '20s'"))
-                db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-                db.session.commit()
-                return
-            except sa.exc.OperationalError:
-                db.session.rollback()
-                if attempt == 4:
-                    raise
-                time.sleep(0.5 * (attempt + 1))
-    else:
-        for table in reversed(tables):
-            db.session.execute(table.delete())
-        if db.session.execute(sa.text(
-                "SELECT 1 FROM sqlite_master WHERE name='search_fts'")).first():
-            db.session.execute(sa.text("DELETE FROM search_fts"))
-    db.session.commit()
+@pytest.fixture(scope="session")
+def _schemas() -> Iterator[_Schemas]:
+    schemas = _Schemas()
+    yield schemas
+    dispose_engines()
+    schemas.drop()
+
+
+def _new_databases(name: str, tmp_path_factory: pytest.TempPathFactory, schemas: _Schemas) -> dict[str, str]:
+    urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp(name) / 'shop.db'}"}
+    if "postgresql" in BACKENDS:
+        urls["postgresql"] = schemas.new(name)
+    for url in urls.values():
+        migrate(url)
+    return urls
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory, _schemas) -> dict[str, str]:
+    """One empty, migrated database per backend for the whole run."""
+    return _new_databases("db", tmp_path_factory, _schemas)
+
+
+@pytest.fixture(scope="session")
+def demo_database_urls(tmp_path_factory, _schemas) -> dict[str, str]:
+    """One migrated database per backend holding the demo data, committed once for the run."""
+    from shop.services.demo import load_demo
+    urls = _new_databases("demo", tmp_path_factory, _schemas)
+    for url in urls.values():
+        app = create_app({**base_config(), "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            load_demo()
+            db.session.remove()
+            db.engine.dispose()
+    return urls
 
 
 @pytest.fixture(params=BACKENDS)
@@ -97,25 +118,18 @@ def backend(request) -> str:
 
 
 @pytest.fixture
-def app(backend, database_urls):
+def app(request, backend) -> Iterator[Flask]:
     """An app on an empty, migrated database (SQLite, then PostgreSQL when configured)."""
-    app = create_app({**_base_config(), "SQLALCHEMY_DATABASE_URI": database_urls[backend]})
-    try:
-        with app.app_context():
-            _empty_tables()
-        yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    yield from app_for(request, backend)
 
 
 @pytest.fixture
-def demo(app):
+def demo(app) -> Flask:
     """The app with the demo data loaded."""
-    from shop.services.demo import load_demo
-    with app.app_context():
-        load_demo()
+    if not in_transaction(app):  # a committed test: its database starts empty
+        from shop.services.demo import load_demo
+        with app.app_context():
+            load_demo()
     return app
 
 
@@ -129,29 +143,8 @@ def runner(app):
     return app.test_cli_runner()
 
 
-class AuthActions:
-    def __init__(self, client):
-        self._client = client
-
-    def csrf(self, path: str) -> str:
-        import re
-        page = self._client.get(path).get_data(as_text=True)
-        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-            r'value="([^"]+)"[^>]*name="csrf_token"', page)
-        assert match, f"no csrf_token on {path}"
-        return match.group(1)
-
-    def login(self, email: str, password: str, lang: str = "en"):
-        token = self.csrf(f"/{lang}/login")
-        return self._client.post(f"/{lang}/login", data={"email": email, "password": password, "csrf_token": token})
-
-    def logout(self, lang: str = "en"):
-        token = self.csrf(f"/{lang}/logout")
-        return self._client.post(f"/{lang}/logout", data={"csrf_token": token})
-
-
 @pytest.fixture
-def auth(client):
+def auth(client) -> AuthActions:
     return AuthActions(client)
 
 
@@ -188,8 +181,8 @@ def live_server(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("live") / "live.db"
     url = f"sqlite:///{path}"
-    _migrate(url)
-    app = create_app({**_base_config(), "SQLALCHEMY_DATABASE_URI": url, "TESTING": False,
+    migrate(url)
+    app = create_app({**base_config(), "SQLALCHEMY_DATABASE_URI": url, "TESTING": False,
                       "WTF_CSRF_ENABLED": True})
     with app.app_context():
         from shop.services.demo import load_demo

@@ -215,7 +215,7 @@ _tables_present: dict[str, bool] = {}
 def _has_fts(bind) -> bool:
     """Whether this SQLite database has the trigram tables the migrations make (one made by
     create_all does not; search then reads the documents themselves)."""
-    key = str(bind.url)
+    key = str(bind.engine.url)  # a session may be bound to a connection (as in the tests)
     if key not in _tables_present:
         found = set(db.session.scalars(sa.text(
             "SELECT name FROM sqlite_master WHERE type='table' AND name IN (:a, :b)"),

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from config import TestingConfig
 from shop import create_app
 from shop.extensions import db
+from tests.support import app_for
 
 WEBHOOK_SECRET = "whsec_test_kashgar"
 PASSWORD = "kashgar-bazaar-2026"
@@ -194,28 +195,15 @@ def stripe_config(localstripe_url: str) -> dict:
 
 
 @pytest.fixture
-def app(backend, database_urls):
+def app(request, backend):
     """An app on an empty, migrated database, without Stripe (cash on delivery only)."""
-    app = create_app({**base_config(), "SQLALCHEMY_DATABASE_URI": database_urls[backend]})
-    with app.app_context():
-        empty_tables()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from app_for(request, backend)
 
 
 @pytest.fixture
-def stripe_app(backend, database_urls, localstripe_url):
+def stripe_app(request, backend, localstripe_url):
     """An app with Stripe configured against localstripe."""
-    app = create_app({**base_config(), "SQLALCHEMY_DATABASE_URI": database_urls[backend],
-                      **stripe_config(localstripe_url)})
-    with app.app_context():
-        empty_tables()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from app_for(request, backend, **stripe_config(localstripe_url))
 
 
 @pytest.fixture

@@ -237,6 +237,7 @@ def test_the_order_page_shows_shipments_and_dates_in_the_buyers_language(app, bu
 
 
 @pytest.mark.slow
+@pytest.mark.committed  # twenty threads, twenty connections, real row locks
 def test_twenty_buyers_race_for_the_last_five_units_and_exactly_five_win(app, world):
     buyers = [new_buyer(app, f"racer{n}@example.com").sign_in() for n in range(20)]
     for buyer in buyers:

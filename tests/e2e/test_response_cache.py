@@ -17,8 +17,17 @@ def test_catalogue_json_is_served_from_the_cache_within_its_seconds(demo):
     assert client.get("/api/v1/products/KZ-0001").get_json()["weight_g"] == 1234
 
 
-def test_errors_other_than_not_found_are_never_kept(demo):
+def test_errors_other_than_not_found_are_never_kept(demo, monkeypatch):
+    """A visitor the API answered with an error gets the real answer on the next try at the same
+    address, not the error kept for the cache's seconds."""
+    from shop.web.api import routes
+
     demo.config["STOREFRONT_PAGE_CACHE_SECONDS"] = 30
     client = demo.test_client()
-    assert client.get("/api/v1/products?page=abc").status_code == 400
-    assert client.get("/api/v1/products?page=1").status_code == 200
+    with monkeypatch.context() as patch:
+        patch.setattr(routes, "_page_arg", lambda: None)  # the view refuses this one request
+        refused = client.get("/api/v1/products?page=2")
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_page"
+    again = client.get("/api/v1/products?page=2")
+    assert again.status_code == 200
+    assert again.get_json()["page"] == 2 and again.get_json()["items"]

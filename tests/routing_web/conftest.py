@@ -4,13 +4,11 @@ clock (Monday 30 November 2026, 10:00 in Kashgar's time zone)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from decimal import Decimal
 
 import pytest
 
-from config import TestingConfig
 from shop import create_app
 from shop.domain.routing import SHANGHAI
 from shop.extensions import db
@@ -27,11 +25,9 @@ from shop.models import (
     User,
 )
 from shop.services import quotes
-from tests.conftest import _empty_tables
+from tests.support import BACKENDS, base_config, rolled_back
 
 NOW = dt.datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
-# As tests/conftest.py: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "correct horse battery"
 NAMES = {
     "KHG-MOW-TRUCK": {"en": "Kashgar–Moscow truck", "zh": "喀什—莫斯科卡车专线", "ru": "Грузовик Кашгар — Москва",
@@ -152,14 +148,14 @@ def world(app, clock):
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def shared_world(request, database_urls):
-    """The same world, seeded once per module and backend, for modules whose tests only read
-    (a module that uses it must not also write: see test_quote_data.py for those)."""
-    config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
-    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": database_urls[request.param]})
-    with app.app_context():
-        _empty_tables()
-        seed()
-    yield app
+    """The same world, seeded once per module and backend inside a transaction rolled back after
+    the module, for modules whose tests only read (a module that uses it must not also write:
+    see test_quote_data.py for those)."""
+    app = create_app({**base_config(), "SQLALCHEMY_DATABASE_URI": database_urls[request.param]})
+    with rolled_back(app):
+        with app.app_context():
+            seed()
+        yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

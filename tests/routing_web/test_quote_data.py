@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from shop.domain import routing
@@ -23,6 +24,7 @@ def test_lines_are_reused_while_their_rows_stay_the_same(world):
             "KHG-MOW-TRUCK", "KHG-FRU-TRUCK", "KHG-PK-TRUCK", "KHG-AIR", "KHG-RAIL", "CN-BONDED"}
 
 
+@pytest.mark.committed  # another engine edits the rows: it must see them, and the test must see its edit
 def test_an_edit_made_by_another_process_is_seen_on_the_next_request(world):
     with world.app_context():
         before = lines.line_set().by_code("KHG-MOW-TRUCK")

@@ -45,7 +45,14 @@ def test_cache_keeps_currency_cart_count_and_language_apart(shop):
     guest.client.get("/en/cart")  # shows and clears the message
     html = guest.client.get("/en/products").get_data(as_text=True)
     assert '<span class="badge" aria-hidden="true">2</span>' in html
-    assert 'lang="ru"' in guest.client.get("/ru/products").get_data(as_text=True)
+    # The English listing is in the cache now; the Russian one is its own page, in Russian
+    # (every page names the other languages in hreflang="..": look at <html lang> itself).
+    russian = guest.client.get("/ru/products").get_data(as_text=True)
+    assert '<html lang="ru"' in russian
+    assert "Шоколад «Алёнка» молочный" in russian and "Alenka milk chocolate" not in russian
+    english = guest.client.get("/en/products").get_data(as_text=True)
+    assert '<html lang="en"' in english
+    assert "Alenka milk chocolate" in english and "Шоколад «Алёнка» молочный" not in english
 
 
 def test_signed_in_buyers_and_pages_with_messages_are_never_cached(shop, buyer):

@@ -76,12 +76,16 @@ def test_placeholder_picture_is_sized_and_described_as_decorative(shop):
     assert re.search(r'<img src="/static/img/goods/sweets\.svg" alt="" width="640" height="480"', html)
 
 
-def test_delivery_promise_partial_is_included(shop, monkeypatch):
-    from shop.services import quotes
-    seen = []
-    monkeypatch.setattr(quotes, "product_promise", lambda product, lang: seen.append((product.sku, lang)))
-    page(shop.test_client(), "/ru/products/alenka-milk-chocolate")
-    assert seen == [("RU-CHOC-1", "ru")]
+def test_the_product_page_tells_a_russian_reader_about_delivery_to_moscow_in_russian(shop):
+    # This catalogue has no express lines: the promise says so, for the language's default place,
+    # and offers the chooser that comes back to this page.
+    html = page(shop.test_client(), "/ru/products/alenka-milk-chocolate")
+    promise = re.search(r'<section class="delivery-promise[^"]*".*?</section>', html, re.S)
+    assert promise, "no delivery promise on the product page"
+    assert "Доставка: Москва, Россия" in promise.group(0)
+    assert "Мы пока не доставляем в пункт «Москва, Россия»." in promise.group(0)
+    assert 'action="/ru/destination"' in promise.group(0)
+    assert 'name="next" value="/ru/products/alenka-milk-chocolate"' in promise.group(0)
 
 
 def test_urdu_page_isolates_skus_and_numbers(shop):
