@@ -15,13 +15,29 @@ from shop.models import Departure, ExpressLine, LineClosure
 from shop.services import lines, quotes
 
 
-def test_lines_are_reused_while_their_rows_stay_the_same(world):
+def test_lines_are_reused_while_their_rows_stay_the_same(world, api, admin_client):
+    """Quote after quote is answered from the lines built once; the quote right after an admin
+    moves the Moscow truck's cut-off already leaves at the new time."""
+    from .test_admin import line_form
+    quote = {"destination": {"country": "RU", "city": "Moscow"}, "date": "2026-12-01",
+             "items": [{"sku": "RU-PERFUME-50", "quantity": 2}]}
+
+    def truck_departure(answer: dict) -> str:
+        return next(s["departure"] for option in answer["options"] for s in option["shipments"]
+                    if s["line"] == "KHG-MOW-TRUCK")
+
+    first = api(quote).get_json()
     with world.app_context():
-        first = lines.line_set()
+        built = lines.line_set()
+    assert api(quote).get_json() == first
     with world.app_context():
-        assert lines.line_set() is first
+        assert lines.line_set() is built  # the second quote rebuilt nothing
         assert {line.code for line in quotes.domain_lines()} == {
             "KHG-MOW-TRUCK", "KHG-FRU-TRUCK", "KHG-PK-TRUCK", "KHG-AIR", "KHG-RAIL", "CN-BONDED"}
+    assert truck_departure(first) == "2026-12-01T18:00:00+08:00"
+    edited = admin_client.post("/admin/lines/KHG-MOW-TRUCK", data=line_form(admin_client, cutoff="09:30"))
+    assert edited.status_code in (302, 303)
+    assert truck_departure(api(quote).get_json()) == "2026-12-01T09:30:00+08:00"
 
 
 @pytest.mark.committed  # another engine edits the rows: it must see them, and the test must see its edit
