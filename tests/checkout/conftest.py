@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import re
 import threading
 import time
 from decimal import Decimal
@@ -13,23 +12,28 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from config import TestingConfig
 from shop import create_app
 from shop.extensions import db
-from tests.support import app_for
+from tests.support import (  # noqa: F401  (base_config, csrf_from, empty_tables, hidden: for the tests here)
+    LANGS,
+    add_category,
+    add_lot,
+    add_merchant,
+    add_product,
+    add_user,
+    app_for,
+    base_config,
+    csrf_from,
+    empty_tables,
+    free_port,
+    hidden,
+    migrate,
+    sign_in,
+)
 
 WEBHOOK_SECRET = "whsec_test_kashgar"
 PASSWORD = "kashgar-bazaar-2026"
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
-
-
-def base_config() -> dict:
-    return {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
-
-
-def empty_tables() -> None:
-    from tests.conftest import _empty_tables
-    _empty_tables()
 
 
 # ---- the world ---------------------------------------------------------------------------
@@ -69,37 +73,18 @@ RATES = {"USD": "0.14", "RUB": "11.50", "PKR": "39.00", "EUR": "0.13", "KGS": "1
 
 def seed_world(today: dt.date | None = None) -> dict:
     """A merchant, five products with lots (and their intake in the ledger), four lines, rates."""
-    from shop.models import (
-        Category,
-        CategoryTranslation,
-        DutyRule,
-        ExchangeRate,
-        ExpressLine,
-        Lot,
-        Merchant,
-        Product,
-        ProductTranslation,
-        StockMove,
-    )
+    from shop.models import DutyRule, ExchangeRate, ExpressLine, Product
     today = today or dt.date.today()
-    merchant = Merchant(slug="kashgar-goods", name="Kashgar Goods Co.", display_names={})
-    category = Category(slug="goods")
-    for lang, name in zip(("en", "zh", "ru", "ur"), ("Goods", "商品", "Товары", "اشیا"), strict=False):
-        category.translations.append(CategoryTranslation(lang=lang, name=name))
-    db.session.add_all([merchant, category])
+    merchant = add_merchant("kashgar-goods", "Kashgar Goods Co.")
+    category = add_category("goods", ("Goods", "商品", "Товары", "اشیا"))
     for sku, names, tax_class, price, weight, dims, flags, lots in PRODUCTS:
-        product = Product(sku=sku, merchant=merchant, category=category, origin_country="RU", hs_code="190590",
-                          tax_class=tax_class, price_cny=Decimal(price), weight_g=weight, length_mm=dims[0],
-                          width_mm=dims[1], height_mm=dims[2], goods_flags=flags)
-        for lang, name in zip(("en", "zh", "ru", "ur"), names, strict=False):
-            product.translations.append(ProductTranslation(lang=lang, name=name, description=name,
-                                                           slug=sku.lower()))
-        db.session.add(product)
+        product = add_product(sku=sku, merchant=merchant, category=category, names=names, price=price,
+                              descriptions=dict(zip(LANGS, names, strict=True)), origin_country="RU",
+                              hs_code="190590", tax_class=tax_class, weight_g=weight, length_mm=dims[0],
+                              width_mm=dims[1], height_mm=dims[2], goods_flags=flags)
         for number, quantity, days in lots:
-            lot = Lot(product=product, lot_number=number, customs_entry="CE-2026-0001", on_hand=quantity,
-                      reserved=0, bin="A-01-01", expiry=today + dt.timedelta(days=days) if days else None)
-            db.session.add(lot)
-            db.session.add(StockMove(lot=lot, kind="intake", on_hand_delta=quantity, note="test intake"))
+            add_lot(product, number, quantity, expiry=today + dt.timedelta(days=days) if days else None,
+                    intake_note="test intake")
     for data in LINES:
         db.session.add(ExpressLine(
             code=data["code"], mode=data["mode"], names=data["names"], serves=data["serves"], weekdays=ALL_DAYS,
@@ -116,12 +101,9 @@ def seed_world(today: dt.date | None = None) -> dict:
 
 
 def make_buyer(email: str = "buyer@example.com", *, lang: str = "en", name: str = "Test Buyer", role="buyer"):
-    from shop.models import User
-    user = User(email=email, name=name, role=role, preferred_lang=lang)
-    user.set_password(PASSWORD)
-    db.session.add(user)
+    user_id = add_user(email, PASSWORD, role=role, name=name, lang=lang).id
     db.session.commit()
-    return user.id
+    return user_id
 
 
 def put_in_cart(user_id: int, items: dict[int, int]) -> None:
@@ -129,20 +111,6 @@ def put_in_cart(user_id: int, items: dict[int, int]) -> None:
     for product_id, quantity in items.items():
         db.session.add(CartItem(user_id=user_id, product_id=product_id, quantity=quantity))
     db.session.commit()
-
-
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
-    assert match, "no csrf_token in the page"
-    return match.group(1)
-
-
-def hidden(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(
-        rf'value="([^"]*)"[^>]*name="{name}"', html)
-    assert match, f"no {name} in the page"
-    return match.group(1)
 
 
 def sign(payload: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
@@ -164,7 +132,6 @@ def localstripe_url():
     import localstripe.resources
     localstripe.resources.Store.dump_to_disk = lambda self: None
     from aiohttp import web
-    from conftest import free_port  # the root conftest (tests/ is on sys.path)
     from localstripe.server import app as stripe_app
     port = free_port()
     loop = asyncio.new_event_loop()
@@ -225,10 +192,7 @@ class Buyer:
         self.app, self.client, self.user_id, self.email = app, client, user_id, email
 
     def sign_in(self, lang: str = "en"):
-        page = self.client.get(f"/{lang}/login").get_data(as_text=True)
-        response = self.client.post(f"/{lang}/login", data={"email": self.email, "password": PASSWORD,
-                                                            "csrf_token": csrf_from(page)})
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        sign_in(self.client, self.email, PASSWORD, lang)
         return self
 
     def fill_cart(self, items: dict[int, int]):
@@ -278,11 +242,10 @@ def stripe_shop(tmp_path_factory, localstripe_url):
     import urllib.parse
     import urllib.request
 
-    from conftest import _migrate, free_port
     from werkzeug.serving import make_server
     path = tmp_path_factory.mktemp("checkout-live") / "live.db"
     url = f"sqlite:///{path}"
-    _migrate(url)
+    migrate(url)
     app = create_app({**base_config(), "SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "WTF_CSRF_ENABLED": True,
                       **stripe_config(localstripe_url)})
     with app.app_context():

@@ -4,7 +4,6 @@ checkout leaves them: shipments on departures, lines allocated to lots, stock re
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from shop.extensions import db
+from tests.support import LANGS, add_category, add_lot, add_merchant, add_product, add_user, csrf_from
 
 PASSWORD = "fulfilment-desk-2026"
 UTC = dt.UTC
@@ -110,37 +110,19 @@ class World:
 
 
 def seed(now: dt.datetime | None = None) -> World:
-    from shop.models import (
-        Category,
-        CategoryTranslation,
-        Departure,
-        ExpressLine,
-        Lot,
-        Merchant,
-        Product,
-        ProductTranslation,
-        StockMove,
-        User,
-    )
+    from shop.models import Departure, ExpressLine, Lot, Product, User
 
     now = now or dt.datetime.now(UTC)
     world = World()
-    merchant = Merchant(slug="kashgar-goods", name="Kashgar Goods Co.", display_names={})
-    category = Category(slug="goods")
-    for lang, name in zip(("en", "zh", "ru", "ur"), ("Goods", "商品", "Товары", "اشیا"), strict=False):
-        category.translations.append(CategoryTranslation(lang=lang, name=name))
-    db.session.add_all([merchant, category])
+    merchant = add_merchant("kashgar-goods", "Kashgar Goods Co.")
+    category = add_category("goods", ("Goods", "商品", "Товары", "اشیا"))
     for sku, names, hs, origin, weight, price, lots in PRODUCTS:
-        product = Product(sku=sku, merchant=merchant, category=category, origin_country=origin, hs_code=hs,
-                          price_cny=Decimal(price), weight_g=weight, length_mm=100, width_mm=100, height_mm=100)
-        for lang, name in zip(("en", "zh", "ru", "ur"), names, strict=False):
-            product.translations.append(ProductTranslation(lang=lang, name=name, slug=f"{sku.lower()}-{lang}"))
-        db.session.add(product)
+        product = add_product(sku=sku, merchant=merchant, category=category, names=names, price=price,
+                              slug={lang: f"{sku.lower()}-{lang}" for lang in LANGS}, origin_country=origin,
+                              hs_code=hs, weight_g=weight, length_mm=100, width_mm=100, height_mm=100)
         for lot_number, quantity, bin_code, days in lots:
-            lot = Lot(product=product, lot_number=lot_number, customs_entry="CE-2026-0001", on_hand=quantity,
-                      bin=bin_code, expiry=(now.date() + dt.timedelta(days=days)) if days else None)
-            db.session.add(lot)
-            db.session.add(StockMove(lot=lot, kind="intake", on_hand_delta=quantity, note="intake"))
+            add_lot(product, lot_number, quantity, bin=bin_code,
+                    expiry=(now.date() + dt.timedelta(days=days)) if days else None)
     for code, names in LINES.items():
         db.session.add(ExpressLine(
             code=code, mode="truck", names=names, serves={}, weekdays=[0, 1, 2, 3, 4, 5, 6], cutoff=dt.time(18),
@@ -148,10 +130,8 @@ def seed(now: dt.datetime | None = None) -> World:
             max_parcel_side_mm=1200, capacity_kg=Decimal(5000), capacity_m3=Decimal(40), first_weight_g=1000,
             first_price=Decimal(20), step_g=1000, step_price=Decimal(5)))
     for role, email in ACCOUNTS.items():
-        user = User(email=email, role=role, name=role.title(), preferred_lang="en",
-                    merchant=merchant if role == "merchant" else None)
-        user.set_password(PASSWORD)
-        db.session.add(user)
+        add_user(email, PASSWORD, role=role, name=role.title(), lang="en",
+                 merchant=merchant if role == "merchant" else None)
     db.session.flush()
     world.merchant_id = merchant.id
     world.products = {p.sku: p.id for p in db.session.scalars(sa.select(Product))}
@@ -181,10 +161,7 @@ def ctx(app):
         yield
 
 
-def token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "no csrf_token in the page"
-    return match.group(1)
+token_from = csrf_from
 
 
 class Desk:

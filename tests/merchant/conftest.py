@@ -4,26 +4,24 @@ holds goods of both."""
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from shop.extensions import db
-from shop.models import (
-    Category,
-    CategoryTranslation,
-    Lot,
-    Merchant,
-    Order,
-    OrderLine,
-    Product,
-    ProductTranslation,
-    StockMove,
-    User,
-)
+from shop.models import Category, Merchant, Product, User
 from shop.services import search
+from tests.support import (  # noqa: F401  (count: for the tests here)
+    add_category,
+    add_lot,
+    add_merchant,
+    add_order,
+    add_product,
+    add_user,
+    count,
+    csrf_from,
+    sign_in,
+)
 
 PASSWORD = "merchant-password-1"
 CATEGORIES = [
@@ -39,21 +37,15 @@ CATEGORIES = [
 ENTRY = "650820260350231436"
 
 
-def add_product(merchant: Merchant, category: Category, sku: str, name: str, *, lot: str | None = None,
+def add_listing(merchant: Merchant, category: Category, sku: str, name: str, *, lot: str | None = None,
                 quantity: int = 50, reserved: int = 0, price: str = "20.00") -> Product:
-    product = Product(sku=sku, merchant=merchant, category=category, origin_country="KZ", hs_code="1905.90",
-                      tax_class="food", price_cny=Decimal(price), weight_g=500, length_mm=200, width_mm=100,
-                      height_mm=80, goods_flags=[])
-    for lang, text in (("en", name), ("ru", f"{name} (ru)")):
-        product.translations.append(ProductTranslation(lang=lang, name=text, description="", slug=sku.lower()))
-    db.session.add(product)
+    """A listing in English and Russian, with a bonded lot (its intake and reservation in the ledger)."""
+    product = add_product(sku=sku, merchant=merchant, category=category, names={"en": name, "ru": f"{name} (ru)"},
+                          price=price, descriptions={}, origin_country="KZ", hs_code="1905.90", tax_class="food",
+                          weight_g=500, length_mm=200, width_mm=100, height_mm=80, goods_flags=[])
     if lot:
-        row = Lot(product=product, lot_number=lot, customs_entry=ENTRY, on_hand=quantity, reserved=reserved,
-                  bin="A-01-01", customs_status="bonded", expiry=dt.date.today() + dt.timedelta(days=90))
-        db.session.add(row)
-        db.session.add(StockMove(lot=row, kind="intake", on_hand_delta=quantity, note="seed"))
-        if reserved:
-            db.session.add(StockMove(lot=row, kind="reserve", reserved_delta=reserved, note="seed"))
+        add_lot(product, lot, quantity, reserved=reserved, customs_entry=ENTRY, customs_status="bonded",
+                expiry=dt.date.today() + dt.timedelta(days=90), intake_note="seed")
     db.session.flush()
     search.index_product(product)
     return product
@@ -62,41 +54,20 @@ def add_product(merchant: Merchant, category: Category, sku: str, name: str, *, 
 def seed() -> None:
     by_slug: dict[str, Category] = {}
     for position, (slug, parent, *names) in enumerate(CATEGORIES):
-        category = Category(slug=slug, position=position, parent=by_slug.get(parent))
-        for lang, name in zip(("en", "zh", "ru", "ur"), names, strict=False):
-            category.translations.append(CategoryTranslation(lang=lang, name=name))
-        db.session.add(category)
-        by_slug[slug] = category
-    alpha = Merchant(slug="alpha-bakery", name="Alpha Bakery", display_names={"zh": "阿尔法面包"})
-    beta = Merchant(slug="beta-cosmetics", name="Beta Cosmetics", display_names={})
-    db.session.add_all([alpha, beta])
+        by_slug[slug] = add_category(slug, names, parent=by_slug.get(parent), position=position)
+    alpha = add_merchant("alpha-bakery", "Alpha Bakery", {"zh": "阿尔法面包"})
+    beta = add_merchant("beta-cosmetics", "Beta Cosmetics")
     for email, role, merchant in (("alpha@example.com", "merchant", alpha), ("beta@example.com", "merchant", beta),
                                   ("buyer@example.com", "buyer", None), ("staff@example.com", "staff", None)):
-        user = User(email=email, name=email.split("@")[0], role=role, merchant=merchant)
-        user.set_password(PASSWORD)
-        db.session.add(user)
-    db.session.flush()
-    bread = add_product(alpha, by_slug["bread-bakery"], "A-BREAD-1", "Alpha rye bread", lot="A-LOT-1",
+        add_user(email, PASSWORD, role=role, merchant=merchant)
+    bread = add_listing(alpha, by_slug["bread-bakery"], "A-BREAD-1", "Alpha rye bread", lot="A-LOT-1",
                         quantity=40, reserved=2)
-    cream = add_product(beta, by_slug["skincare"], "B-CREAM-1", "Beta night cream", lot="B-LOT-1", quantity=30,
+    cream = add_listing(beta, by_slug["skincare"], "B-CREAM-1", "Beta night cream", lot="B-LOT-1", quantity=30,
                         reserved=1, price="99.00")
-    order = Order(number="KBZ-TEST-0001", email="buyer@example.com", status="paid", flow="export",
-                  payment_method="cod", currency="CNY", exchange_rate=Decimal(1), goods_cny=Decimal("139.00"),
-                  shipping_cny=Decimal("20.00"), tax_cny=Decimal(0), total_cny=Decimal("159.00"),
-                  ship_name="Aigerim Secret", ship_phone="+77010000000", ship_country="KZ", ship_city="Almaty",
-                  ship_address="Secret street 1")
-    order.lines.append(OrderLine(product=bread, sku=bread.sku, name="Alpha rye bread", quantity=2,
-                                 unit_price_cny=Decimal("20.00")))
-    order.lines.append(OrderLine(product=cream, sku=cream.sku, name="Beta night cream", quantity=1,
-                                 unit_price_cny=Decimal("99.00")))
-    beta_only = Order(number="KBZ-TEST-0002", email="buyer@example.com", status="pending_payment", flow="export",
-                      payment_method="cod", currency="CNY", exchange_rate=Decimal(1), goods_cny=Decimal("99.00"),
-                      shipping_cny=Decimal("20.00"), tax_cny=Decimal(0), total_cny=Decimal("119.00"),
-                      ship_name="X", ship_phone="+77010000000", ship_country="RU", ship_city="Moscow",
-                      ship_address="Y")
-    beta_only.lines.append(OrderLine(product=cream, sku=cream.sku, name="Beta night cream", quantity=1,
-                                     unit_price_cny=Decimal("99.00")))
-    db.session.add_all([order, beta_only])
+    add_order("KBZ-TEST-0001", lines=[(bread, 2), (cream, 1)], email="buyer@example.com", ship_name="Aigerim Secret",
+              ship_phone="+77010000000", ship_country="KZ", ship_city="Almaty", ship_address="Secret street 1")
+    add_order("KBZ-TEST-0002", lines=[(cream, 1)], email="buyer@example.com", status="pending_payment",
+              ship_name="X", ship_phone="+77010000000", ship_country="RU", ship_city="Moscow", ship_address="Y")
     db.session.commit()
 
 
@@ -108,13 +79,6 @@ def world(app):
     return app
 
 
-def csrf_from(page: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', page)
-    assert match, "no csrf_token on the page"
-    return match.group(1)
-
-
 class Portal:
     """A signed-in merchant driving the portal through the test client."""
 
@@ -122,9 +86,7 @@ class Portal:
         self.client = client
 
     def login(self, email: str, password: str = PASSWORD):
-        token = csrf_from(self.client.get("/en/login").get_data(as_text=True))
-        response = self.client.post("/en/login", data={"email": email, "password": password, "csrf_token": token})
-        assert response.status_code in (302, 303), response.get_data(as_text=True)[:300]
+        sign_in(self.client, email, password)
         return self
 
     def get(self, path: str, **kwargs):
@@ -157,10 +119,6 @@ def listing_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-def count(model, *where) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
 def make_token(app, email: str = "alpha@example.com", name: str = "test") -> str:

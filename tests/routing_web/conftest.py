@@ -4,7 +4,6 @@ clock (Monday 30 November 2026, 10:00 in Kashgar's time zone)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 import pytest
@@ -13,19 +12,24 @@ from shop import create_app
 from shop.domain.routing import SHANGHAI
 from shop.extensions import db
 from shop.models import (
-    Category,
-    CategoryTranslation,
     DutyRule,
     ExchangeRate,
     ExpressLine,
     LineClosure,
-    Merchant,
-    Product,
-    ProductTranslation,
-    User,
 )
 from shop.services import quotes
-from tests.support import BACKENDS, base_config, rolled_back
+from tests import support
+from tests.support import (  # noqa: F401  (csrf_token: for the tests here)
+    BACKENDS,
+    LANGS,
+    add_category,
+    add_merchant,
+    add_product,
+    add_user,
+    base_config,
+    csrf_token,
+    rolled_back,
+)
 
 NOW = dt.datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
 PASSWORD = "correct horse battery"
@@ -92,20 +96,12 @@ PRODUCTS = [
 
 
 def seed() -> None:
-    merchant = Merchant(slug="silk-road", name="Silk Road Trading", display_names={})
-    category = Category(slug="goods", position=0)
-    for lang in ("en", "zh", "ru", "ur"):
-        category.translations.append(CategoryTranslation(lang=lang, name=f"Goods {lang}"))
-    db.session.add_all([merchant, category])
+    merchant = add_merchant("silk-road", "Silk Road Trading")
+    category = add_category("goods", {lang: f"Goods {lang}" for lang in LANGS}, position=0)
     for sku, name, tax_class, price, weight, (length, width, height), flags in PRODUCTS:
-        product = Product(sku=sku, merchant=merchant, category=category, origin_country=sku[:2], hs_code="0000",
-                          tax_class=tax_class, price_cny=Decimal(price), weight_g=weight, length_mm=length,
-                          width_mm=width, height_mm=height, goods_flags=flags)
-        slug = sku.lower()
-        for lang in ("en", "zh", "ru", "ur"):
-            product.translations.append(ProductTranslation(lang=lang, name=f"{name} ({lang})", description="",
-                                                           slug=slug))
-        db.session.add(product)
+        add_product(sku=sku, merchant=merchant, category=category, names={lang: f"{name} ({lang})" for lang in LANGS},
+                    price=price, descriptions={}, origin_country=sku[:2], hs_code="0000", tax_class=tax_class,
+                    weight_g=weight, length_mm=length, width_mm=width, height_mm=height, goods_flags=flags)
     db.session.add_all(lines())
     for currency, rate in {"RUB": "12.5", "PKR": "39", "KGS": "12", "KZT": "70", "UZS": "1750", "TJS": "1.5",
                            "USD": "0.14", "EUR": "0.13"}.items():
@@ -118,9 +114,7 @@ def seed() -> None:
                                 rate=Decimal(rate), per=per))
     for email, role in (("admin@example.com", "admin"), ("second@example.com", "admin"),
                         ("staff@example.com", "staff"), ("buyer@example.com", "buyer")):
-        user = User(email=email, name=email.split("@")[0], role=role)
-        user.set_password(PASSWORD)
-        db.session.add(user)
+        add_user(email, PASSWORD, role=role)
     db.session.commit()
 
 
@@ -177,18 +171,9 @@ def api(world):
     return post
 
 
-def csrf_token(client, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', page)
-    assert match, f"no csrf_token on {path}"
-    return match.group(1)
-
-
 def sign_in(client, email: str) -> None:
-    token = csrf_token(client, "/en/login")
-    response = client.post("/en/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
-    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    """Sign in to one of this world's accounts."""
+    support.sign_in(client, email, PASSWORD)
 
 
 @pytest.fixture

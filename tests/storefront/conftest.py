@@ -8,8 +8,12 @@ from decimal import Decimal
 import pytest
 
 from shop.extensions import db
-from shop.models import Category, CategoryTranslation, ExchangeRate, Lot, Merchant, Product, ProductTranslation, User
+from shop.models import Category, ExchangeRate, Merchant, Product
 from shop.services import search
+from tests import support
+from tests.support import AuthActions, add_category, add_lot, add_merchant, add_user, csrf_from
+
+__all__ = ["csrf_from"]  # the tests here import it from this module
 
 RATE_DAY = dt.date(2026, 11, 20)
 RATES = {"USD": "0.14", "RUB": "12.5", "PKR": "39.0", "KGS": "12.2"}
@@ -53,11 +57,7 @@ PRODUCTS = [
 def add_categories() -> dict[str, Category]:
     by_slug: dict[str, Category] = {}
     for position, (slug, parent, *names) in enumerate(CATEGORIES):
-        c = Category(slug=slug, position=position, parent=by_slug.get(parent))
-        for lang, name in zip(("en", "zh", "ru", "ur"), names, strict=False):
-            c.translations.append(CategoryTranslation(lang=lang, name=name, description=f"{name}."))
-        db.session.add(c)
-        by_slug[slug] = c
+        by_slug[slug] = add_category(slug, names, parent=by_slug.get(parent), position=position, described=True)
     db.session.flush()
     return by_slug
 
@@ -65,19 +65,15 @@ def add_categories() -> dict[str, Category]:
 def add_product(*, sku: str, category: Category, merchant: Merchant, names: dict, descriptions: dict | None = None,
                 origin: str = "KZ", price: str = "10.00", stock: int = 10, featured: bool = False,
                 flags=(), created_at: dt.datetime | None = None, active: bool = True) -> Product:
-    descriptions = descriptions or {lang: "" for lang in names}
-    slug = re.sub(r"[^a-z0-9]+", "-", names["en"].lower()).strip("-")
-    product = Product(sku=sku, merchant=merchant, category=category, origin_country=origin, hs_code="1806.32",
-                      price_cny=Decimal(price), weight_g=350, length_mm=200, width_mm=80, height_mm=15,
-                      goods_flags=sorted(flags), featured=featured, active=active,
-                      created_at=created_at or dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
-    for lang, name in names.items():
-        product.translations.append(ProductTranslation(lang=lang, name=name, description=descriptions.get(lang, ""),
-                                                       slug=slug))
-    db.session.add(product)
+    """A listing slugged after its English name, with `stock` units in one bonded lot, indexed for search."""
+    product = support.add_product(
+        sku=sku, merchant=merchant, category=category, names=names, price=price,
+        slug=re.sub(r"[^a-z0-9]+", "-", names["en"].lower()).strip("-"),
+        descriptions=descriptions or {lang: "" for lang in names}, origin_country=origin, hs_code="1806.32",
+        weight_g=350, length_mm=200, width_mm=80, height_mm=15, goods_flags=sorted(flags), featured=featured,
+        active=active, created_at=created_at or dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
     if stock:
-        product.lots.append(Lot(lot_number=f"L-{sku}", customs_entry="CE-1", on_hand=stock, reserved=0,
-                                bin="A-01-01", customs_status="bonded"))
+        add_lot(product, f"L-{sku}", stock, customs_entry="CE-1", customs_status="bonded", intake_note=None)
     db.session.flush()
     search.index_product(product)
     return product
@@ -90,8 +86,7 @@ def add_rates() -> None:
 
 def build_catalogue() -> None:
     categories = add_categories()
-    merchant = Merchant(slug="silk-road", name="Silk Road Trading", display_names={"zh": "丝路贸易"})
-    db.session.add(merchant)
+    merchant = add_merchant("silk-road", "Silk Road Trading", {"zh": "丝路贸易"})
     for i, data in enumerate(PRODUCTS):
         data = dict(data)
         add_product(category=categories[data.pop("category")], merchant=merchant,
@@ -113,17 +108,9 @@ def shop(app):
 @pytest.fixture
 def buyer(app):
     with app.app_context():
-        user = User(email="buyer@example.com", name="Aigerim", role="buyer")
-        user.set_password("long-enough-password")
-        db.session.add(user)
+        user_id = add_user("buyer@example.com", "long-enough-password", name="Aigerim").id
         db.session.commit()
-        return user.id
-
-
-def csrf_from(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, "no csrf_token on the page"
-    return match.group(1)
+        return user_id
 
 
 class Shopper:
@@ -149,7 +136,6 @@ class Shopper:
         return self.client.get(f"/{self.lang}/cart").get_data(as_text=True)
 
     def login(self, email="buyer@example.com", password="long-enough-password"):
-        from tests.conftest import AuthActions
         self._token = None
         return AuthActions(self.client).login(email, password, lang=self.lang)
 
