@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from tests.support import (
     free_port,
     in_transaction,
     install_test_session,
+    live_shop,
     migrate,
 )
 
@@ -177,22 +177,9 @@ def browser():
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The shop with its demo data, served on a free port in a thread (SQLite file)."""
-    from werkzeug.serving import make_server
-
-    path = tmp_path_factory.mktemp("live") / "live.db"
-    url = f"sqlite:///{path}"
-    migrate(url)
-    app = create_app({**base_config(), "SQLALCHEMY_DATABASE_URI": url, "TESTING": False,
-                      "WTF_CSRF_ENABLED": True})
-    with app.app_context():
-        from shop.services.demo import load_demo
-        load_demo()
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
+    from shop.services.demo import load_demo
+    with live_shop(tmp_path_factory.mktemp("live") / "live.db", load_demo) as (base, _app):
+        yield base
 
 
 @pytest.fixture

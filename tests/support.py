@@ -52,6 +52,28 @@ def migrate(url: str) -> None:
         db.engine.dispose()
 
 
+@contextmanager
+def live_shop(db_path: Path, seed: Any, **config: Any) -> Iterator[tuple[str, Flask]]:
+    """The shop on a migrated SQLite file, seeded by `seed()`, served on a free port in a thread
+    as in production (CSRF on, not TESTING); yields its base URL and the app."""
+    import threading
+
+    from werkzeug.serving import make_server
+    url = f"sqlite:///{db_path}"
+    migrate(url)
+    app = create_app({**base_config(), "SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "WTF_CSRF_ENABLED": True,
+                      **config})
+    with app.app_context():
+        seed()
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        server.shutdown()
+
+
 # ---- a transaction per test ------------------------------------------------------------------
 
 class TestSession(FlaskSession):

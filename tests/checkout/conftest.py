@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from shop import create_app
 from shop.extensions import db
 from tests.support import (  # noqa: F401  (base_config, csrf_from, empty_tables, hidden: for the tests here)
     LANGS,
@@ -27,7 +26,7 @@ from tests.support import (  # noqa: F401  (base_config, csrf_from, empty_tables
     empty_tables,
     free_port,
     hidden,
-    migrate,
+    live_shop,
     sign_in,
 )
 
@@ -242,20 +241,9 @@ def stripe_shop(tmp_path_factory, localstripe_url):
     import urllib.parse
     import urllib.request
 
-    from werkzeug.serving import make_server
-    path = tmp_path_factory.mktemp("checkout-live") / "live.db"
-    url = f"sqlite:///{path}"
-    migrate(url)
-    app = create_app({**base_config(), "SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "WTF_CSRF_ENABLED": True,
-                      **stripe_config(localstripe_url)})
-    with app.app_context():
-        seed_world()
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    body = urllib.parse.urlencode({"url": f"{base}/webhooks/stripe", "secret": WEBHOOK_SECRET}).encode()
-    urllib.request.urlopen(urllib.request.Request(f"{localstripe_url}/_config/webhooks/shop", data=body), timeout=10)
-    yield base, app
-    server.shutdown()
+    with live_shop(tmp_path_factory.mktemp("checkout-live") / "live.db", seed_world,
+                   **stripe_config(localstripe_url)) as (base, app):
+        body = urllib.parse.urlencode({"url": f"{base}/webhooks/stripe", "secret": WEBHOOK_SECRET}).encode()
+        urllib.request.urlopen(urllib.request.Request(f"{localstripe_url}/_config/webhooks/shop", data=body),
+                               timeout=10)
+        yield base, app
