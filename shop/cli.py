@@ -113,6 +113,20 @@ def expire_reservations_command():
         click.echo("No unpaid order is past its deadline.")
 
 
+@shop_cli.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Threads running tasks.")
+def worker_command(workers: int) -> None:
+    """Run the background worker and its schedule (reservations, outbox mail, heartbeat)."""
+    from flask import current_app
+
+    from shop.worker import bind_app, huey
+    bind_app(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"Worker: {type(huey).__name__} queue {huey.name!r}, {workers} thread(s); Ctrl-C stops it.")
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
+                                    check_worker_health=True)
+    consumer.run()
+
+
 @shop_cli.command("reindex-search")
 def reindex_search_command():
     """Rebuild every product's search documents (after changing how search normalises text)."""
