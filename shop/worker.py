@@ -51,8 +51,8 @@ def _flask_app() -> Any:
     built from the environment in the consumer process."""
     global _app
     if _app is None:
-        from shop import create_app
         from config import config_for_env
+        from shop import create_app
         _app = create_app(config_for_env())
     return _app
 
