@@ -31,6 +31,8 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    # A daily exchange-rate feed in the ECB's XML format; unset = only the admin's rates.
+    EXCHANGE_RATES_URL = os.environ.get("EXCHANGE_RATES_URL") or None
     # Links in e-mails point here (the shop's public address).
     SHOP_BASE_URL = os.environ.get("SHOP_BASE_URL", "http://127.0.0.1:5000")
     # A lot must not expire within this many days after the delivery date to be allocated.

@@ -127,6 +127,22 @@ def worker_command(workers: int) -> None:
     consumer.run()
 
 
+@shop_cli.command("refresh-rates")
+def refresh_rates_command() -> None:
+    """Fetch today's exchange rates from EXCHANGE_RATES_URL (the worker does it daily)."""
+    from flask import current_app
+
+    from shop.adapters.feeds import fetch
+    from shop.services.exchange_rates import refresh_exchange_rates
+    result = refresh_exchange_rates(current_app.config.get("EXCHANGE_RATES_URL"), fetch)
+    if result.error == "not_configured":
+        raise click.ClickException("EXCHANGE_RATES_URL is not set: rates stay as the admin set them.")
+    if result.error:
+        raise click.ClickException(f"The feed was not used ({result.error.replace('_', ' ')}); nothing changed.")
+    click.echo(f"Rates of {result.as_of}: written {', '.join(result.written) or 'none'}"
+               + (f"; kept the admin's {', '.join(result.kept)}" if result.kept else ""))
+
+
 @shop_cli.command("reindex-search")
 def reindex_search_command():
     """Rebuild every product's search documents (after changing how search normalises text)."""

@@ -123,6 +123,15 @@ def _deliver() -> int:
     return outbox.deliver_pending()
 
 
+def _refresh_rates() -> dict[str, Any]:
+    from flask import current_app
+
+    from shop.adapters.feeds import fetch
+    from shop.services.exchange_rates import refresh_exchange_rates
+    result = refresh_exchange_rates(current_app.config.get("EXCHANGE_RATES_URL"), fetch)
+    return {"as_of": result.as_of, "written": result.written, "kept": result.kept, "error": result.error}
+
+
 # ---- tasks and the schedule ------------------------------------------------------------
 
 @huey.periodic_task(crontab(minute="*"), name="heartbeat")
@@ -148,3 +157,9 @@ def deliver_outbox_every_minute() -> int:
 @huey.task(name="deliver-outbox-now", retries=3, retry_delay=30)
 def deliver_outbox_now() -> int:
     return in_app(_deliver)
+
+
+# The ECB publishes around 16:00 CET; an hour later is safe, and a retry an hour after that.
+@huey.periodic_task(crontab(hour="16,17", minute="5"), name="refresh-exchange-rates")
+def refresh_exchange_rates_daily() -> dict[str, Any]:
+    return in_app(_refresh_rates)
