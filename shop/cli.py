@@ -119,8 +119,9 @@ def worker_command(workers: int) -> None:
     """Run the background worker and its schedule (reservations, outbox mail, heartbeat)."""
     from flask import current_app
 
-    from shop.worker import bind_app, huey
+    from shop.worker import beat, bind_app, huey
     bind_app(current_app._get_current_object())  # type: ignore[attr-defined]
+    beat()  # /healthz sees the worker at once, not only at the first minute's heartbeat
     click.echo(f"Worker: {type(huey).__name__} queue {huey.name!r}, {workers} thread(s); Ctrl-C stops it.")
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
                                     check_worker_health=True)
