@@ -132,6 +132,14 @@ def _refresh_rates() -> dict[str, Any]:
     return {"as_of": result.as_of, "written": result.written, "kept": result.kept, "error": result.error}
 
 
+def _merchant_alerts() -> list[str]:
+    from shop.domain.routing import SHANGHAI
+    from shop.services import alerts, outbox
+    sent = alerts.send_merchant_alerts(dt.datetime.now(dt.UTC).astimezone(SHANGHAI).date())
+    outbox.deliver_quietly()
+    return sent
+
+
 # ---- tasks and the schedule ------------------------------------------------------------
 
 @huey.periodic_task(crontab(minute="*"), name="heartbeat")
@@ -163,3 +171,9 @@ def deliver_outbox_now() -> int:
 @huey.periodic_task(crontab(hour="16,17", minute="5"), name="refresh-exchange-rates")
 def refresh_exchange_rates_daily() -> dict[str, Any]:
     return in_app(_refresh_rates)
+
+
+# 08:00 in Kashgar's business time (Asia/Shanghai), before the merchants' day starts.
+@huey.periodic_task(crontab(hour="0", minute="0"), name="merchant-alerts")
+def merchant_alerts_daily() -> list[str]:
+    return in_app(_merchant_alerts)
