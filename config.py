@@ -22,6 +22,8 @@ class Config:
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL") or "https://js.stripe.com/v3/"
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Keys this shop writes in Redis start with this (several shops or test runs can share one).
+    REDIS_PREFIX = os.environ.get("REDIS_PREFIX") or "kashgar-shop"
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     PAYMENT_DEADLINE_MINUTES = int(os.environ.get("PAYMENT_DEADLINE_MINUTES", "30"))
