@@ -140,6 +140,15 @@ def _merchant_alerts() -> list[str]:
     return sent
 
 
+def _rollover() -> list[str]:
+    from shop.services import outbox, rollover
+    moved = rollover.roll_over_missed_departures()
+    outbox.deliver_quietly()
+    if moved:
+        log.info("moved %d shipment(s) to a later departure: %s", len(moved), ", ".join(m.order for m in moved))
+    return [m.order for m in moved]
+
+
 # ---- tasks and the schedule ------------------------------------------------------------
 
 @huey.periodic_task(crontab(minute="*"), name="heartbeat")
@@ -177,3 +186,8 @@ def refresh_exchange_rates_daily() -> dict[str, Any]:
 @huey.periodic_task(crontab(hour="0", minute="0"), name="merchant-alerts")
 def merchant_alerts_daily() -> list[str]:
     return in_app(_merchant_alerts)
+
+
+@huey.periodic_task(crontab(minute="*"), name="roll-over-departures")
+def roll_over_departures_every_minute() -> list[str]:
+    return in_app(_rollover)
