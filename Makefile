@@ -44,8 +44,8 @@ demo: db-upgrade
 run: $(VENV)/.installed translations db-upgrade
 	@if $(FLASK) shop is-empty; then $(FLASK) shop demo; fi
 	@$(FLASK) shop demo-accounts
-	@echo "Serving the shop on http://$(HOST):$(PORT)/"
-	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	@echo "Serving the shop on http://$(HOST):$(PORT)/ with its background worker (Ctrl-C stops both)"
+	SHOP_HOST=$(HOST) SHOP_PORT=$(PORT) WORKERS=$(WORKERS) $(VENV)/bin/honcho start -f Procfile
 
 check: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check shop tests bench config.py wsgi.py

@@ -22,6 +22,8 @@ class Config:
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL") or "https://js.stripe.com/v3/"
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Keys this shop writes in Redis start with this (several shops or test runs can share one).
+    REDIS_PREFIX = os.environ.get("REDIS_PREFIX") or "kashgar-shop"
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     PAYMENT_DEADLINE_MINUTES = int(os.environ.get("PAYMENT_DEADLINE_MINUTES", "30"))
@@ -31,6 +33,8 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    # A daily exchange-rate feed in the ECB's XML format; unset = only the admin's rates.
+    EXCHANGE_RATES_URL = os.environ.get("EXCHANGE_RATES_URL") or None
     # Links in e-mails point here (the shop's public address).
     SHOP_BASE_URL = os.environ.get("SHOP_BASE_URL", "http://127.0.0.1:5000")
     # A lot must not expire within this many days after the delivery date to be allocated.

@@ -113,6 +113,37 @@ def expire_reservations_command():
         click.echo("No unpaid order is past its deadline.")
 
 
+@shop_cli.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Threads running tasks.")
+def worker_command(workers: int) -> None:
+    """Run the background worker and its schedule (reservations, outbox mail, heartbeat)."""
+    from flask import current_app
+
+    from shop.worker import beat, bind_app, huey
+    bind_app(current_app._get_current_object())  # type: ignore[attr-defined]
+    beat()  # /healthz sees the worker at once, not only at the first minute's heartbeat
+    click.echo(f"Worker: {type(huey).__name__} queue {huey.name!r}, {workers} thread(s); Ctrl-C stops it.")
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
+                                    check_worker_health=True)
+    consumer.run()
+
+
+@shop_cli.command("refresh-rates")
+def refresh_rates_command() -> None:
+    """Fetch today's exchange rates from EXCHANGE_RATES_URL (the worker does it daily)."""
+    from flask import current_app
+
+    from shop.adapters.feeds import fetch
+    from shop.services.exchange_rates import refresh_exchange_rates
+    result = refresh_exchange_rates(current_app.config.get("EXCHANGE_RATES_URL"), fetch)
+    if result.error == "not_configured":
+        raise click.ClickException("EXCHANGE_RATES_URL is not set: rates stay as the admin set them.")
+    if result.error:
+        raise click.ClickException(f"The feed was not used ({result.error.replace('_', ' ')}); nothing changed.")
+    click.echo(f"Rates of {result.as_of}: written {', '.join(result.written) or 'none'}"
+               + (f"; kept the admin's {', '.join(result.kept)}" if result.kept else ""))
+
+
 @shop_cli.command("reindex-search")
 def reindex_search_command():
     """Rebuild every product's search documents (after changing how search normalises text)."""

@@ -138,6 +138,8 @@ class Product(db.Model):
     goods_flags: Mapped[list] = mapped_column(sa.JSON, default=list)
     featured: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    # Fewer units available than this puts the listing in the merchant's daily digest (0 = never).
+    reorder_point: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
@@ -150,6 +152,7 @@ class Product(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("price_cny >= 0", name="price_not_negative"),
+        sa.CheckConstraint("reorder_point >= 0", name="reorder_point_not_negative"),
         sa.CheckConstraint("weight_g > 0", name="weight_positive"),
         sa.CheckConstraint("length_mm > 0 AND width_mm > 0 AND height_mm > 0", name="dimensions_positive"),
         sa.CheckConstraint("tax_class IN ('food','general','cosmetics_high')", name="tax_class_known"),

@@ -55,17 +55,19 @@ COLUMNS = (
     "category", "origin_country", "hs_code", "price_cny", "weight_g", "length_mm", "width_mm", "height_mm",
     "goods_flags", "lot_number", "lot_quantity", "lot_expiry", "bin", "customs_entry",
 )
-OPTIONAL_COLUMNS = ("tax_class",)
+OPTIONAL_COLUMNS = ("tax_class", "reorder_point")
 LISTING_FIELDS = (
     "sku", *(f"name_{lang}" for lang in LANGS), *(f"description_{lang}" for lang in LANGS),
     "category", "origin_country", "hs_code", "tax_class", "price_cny", "weight_g", "length_mm", "width_mm",
-    "height_mm", "goods_flags",
+    "height_mm", "goods_flags", "reorder_point",
 )
 # The CSV's lot columns and the names parse_lot knows them by.
 LOT_COLUMNS = {"lot_number": "lot_number", "lot_quantity": "quantity", "lot_expiry": "expiry", "bin": "bin",
                "customs_entry": "customs_entry"}
 
 MAX_BYTES = 4 * 1024 * 1024
+# Stock below this many units puts a listing in the merchant's daily alert digest (0 = never).
+MAX_REORDER_POINT = 100_000
 MAX_ROWS = 5_000
 MAX_ERRORS = 200
 MAX_NAME = 200
@@ -107,6 +109,7 @@ class ListingDraft:
     height_mm: int
     goods_flags: list[str]
     active: bool = True
+    reorder_point: int | None = None  # None: keep the listing's own (0 for a new one)
 
     def values(self, category: Category) -> dict:
         """The Product column values, with the tax class settled by the category."""
@@ -115,6 +118,7 @@ class ListingDraft:
             "tax_class": self.tax_class or default_tax_class(category), "price_cny": self.price_cny,
             "weight_g": self.weight_g, "length_mm": self.length_mm, "width_mm": self.width_mm,
             "height_mm": self.height_mm, "goods_flags": self.goods_flags, "active": self.active,
+            **({"reorder_point": self.reorder_point} if self.reorder_point is not None else {}),
         }
 
 
@@ -299,6 +303,13 @@ def parse_listing(raw: dict, *, categories: dict[str, Category] | None = None) -
         except ValueError as error:
             errors[key] = str(error)
 
+    reorder_text = text("reorder_point")
+    if reorder_text:
+        try:
+            numbers["reorder_point"] = _whole(reorder_text, 0, MAX_REORDER_POINT)
+        except ValueError as error:
+            errors["reorder_point"] = str(error)
+
     try:
         flags = parse_flags(raw.get("goods_flags"))
     except ValueError as error:
@@ -312,6 +323,7 @@ def parse_listing(raw: dict, *, categories: dict[str, Category] | None = None) -
         sku=sku, texts=texts, category=category, origin_country=origin, hs_code=hs_code, tax_class=tax_class,
         price_cny=numbers["price_cny"], weight_g=numbers["weight_g"], length_mm=numbers["length_mm"],
         width_mm=numbers["width_mm"], height_mm=numbers["height_mm"], goods_flags=flags,
+        reorder_point=numbers.get("reorder_point"),  # type: ignore[arg-type]
         active=active if isinstance(active, bool) else str(active).strip().lower() not in ("0", "false", "no", ""),
     ), {}
 
@@ -376,6 +388,7 @@ def listing_values(product: Product) -> dict:
         "hs_code": product.hs_code, "tax_class": product.tax_class, "price_cny": f"{product.price_cny:.2f}",
         "weight_g": str(product.weight_g), "length_mm": str(product.length_mm), "width_mm": str(product.width_mm),
         "height_mm": str(product.height_mm), "goods_flags": ";".join(sorted(product.goods_flags or [])),
+        "reorder_point": str(product.reorder_point or 0),
         "active": product.active,
     }
     for lang in LANGS:

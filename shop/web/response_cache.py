@@ -1,13 +1,26 @@
-"""Short-lived in-process caches for public responses (catalogue pages and catalogue JSON):
-each worker keeps what it rendered for a few seconds, so a burst of the same request costs one
-render; stock and prices shown are at most that old, and every write re-checks them."""
+"""Short-lived caches for public responses (catalogue pages and catalogue JSON), so a burst of
+the same request costs one render.
+
+Without REDIS_URL each worker keeps what it rendered in its own memory. With REDIS_URL every
+worker shares one cache in Redis. Either way a committed write to what these pages show
+(listings, their texts, lots, rates, lines) starts a new cache generation: in Redis for every
+worker at once, in memory for the worker that wrote. So the very next request after a merchant
+changes a price shows the new one, on any worker when Redis is there.
+"""
 from __future__ import annotations
 
+import hashlib
+import logging
+import struct
 import threading
 import time
 from collections import OrderedDict
+from typing import Any
 
-from flask import current_app
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+log = logging.getLogger("shop.cache")
 
 MAX_ENTRIES = 256
 DEFAULT_SECONDS = 10
@@ -45,6 +58,134 @@ class PageCache:
         with self._lock:
             self._entries.clear()
 
+    def new_generation(self) -> None:
+        self.clear()
+
+
+def _pack(pieces: list[bytes]) -> bytes:
+    return b"".join(struct.pack(">I", len(piece)) + piece for piece in pieces)
+
+
+def _unpack(data: bytes) -> list[bytes]:
+    pieces, at = [], 0
+    while at < len(data):
+        (size,) = struct.unpack_from(">I", data, at)
+        pieces.append(data[at + 4:at + 4 + size])
+        at += 4 + size
+    return pieces
+
+
+class RedisPageCache:
+    """The same interface over Redis, shared by every worker: entries expire by Redis TTL and
+    live under the current generation, which a write moves on (old entries then simply age out).
+    A Redis that does not answer makes every lookup a miss, never an error page."""
+
+    def __init__(self, client: Any, prefix: str, kind: str) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.kind = kind
+
+    def _generation(self) -> int:
+        return int(self.client.get(f"{self.prefix}:cache-generation") or 0)
+
+    def _key(self, key: tuple) -> str:
+        digest = hashlib.sha256(repr(key).encode()).hexdigest()
+        return f"{self.prefix}:{self.kind}:{self._generation()}:{digest}"
+
+    def get(self, key: tuple) -> list[bytes] | None:
+        try:
+            found = self.client.get(self._key(key))
+        except Exception:  # noqa: BLE001  a cache that cannot be read is a miss
+            log.warning("Redis cache unavailable", exc_info=True)
+            return None
+        return _unpack(found) if found is not None else None
+
+    def put(self, key: tuple, pieces: list[bytes], seconds: float) -> None:
+        try:
+            self.client.set(self._key(key), _pack(pieces), px=max(1, int(seconds * 1000)))
+        except Exception:  # noqa: BLE001
+            log.warning("Redis cache unavailable", exc_info=True)
+
+    def new_generation(self) -> None:
+        try:
+            self.client.incr(f"{self.prefix}:cache-generation")
+        except Exception:  # noqa: BLE001
+            log.warning("Redis cache unavailable: entries age out by their TTL", exc_info=True)
+
+    def clear(self) -> None:
+        self.new_generation()
+
+
+def response_cache(kind: str) -> PageCache | RedisPageCache:
+    """The app's cache of `kind` ("page" or "json"): in Redis when REDIS_URL is set."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return _caches(app)[kind]
+
+
+def _caches(app: Flask) -> dict[str, PageCache | RedisPageCache]:
+    caches = app.extensions.get("response_caches")
+    if caches is None:
+        url = app.config.get("REDIS_URL")
+        if url:
+            import redis
+            client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+            prefix = app.config.get("REDIS_PREFIX") or "kashgar-shop"
+            caches = {kind: RedisPageCache(client, prefix, kind) for kind in ("page", "json")}
+        else:
+            caches = {kind: PageCache() for kind in ("page", "json")}
+        app.extensions["response_caches"] = caches
+    return caches
+
+
+# What the cached pages show: a committed change to any of these starts a new generation.
+_SHOWN_TABLES = frozenset({"product", "product_translation", "lot", "category", "category_translation",
+                           "exchange_rate", "express_line", "line_closure", "departure", "duty_rule",
+                           "merchant"})
+_CHANGED = "response_cache_changed"
+
+
+def _note_flush(session: sa.orm.Session, _context: Any, _instances: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(getattr(obj, "__table__", None), "name", None)
+        if table in _SHOWN_TABLES:
+            session.info[_CHANGED] = True
+            return
+
+
+def _note_bulk(execute_state: sa.orm.ORMExecuteState) -> None:
+    if execute_state.is_update or execute_state.is_delete or execute_state.is_insert:
+        mapper = execute_state.bind_mapper
+        if mapper is not None and mapper.local_table.name in _SHOWN_TABLES:
+            execute_state.session.info[_CHANGED] = True
+
+
+def _after_commit(session: sa.orm.Session) -> None:
+    if not session.info.pop(_CHANGED, False):
+        return
+    from flask import has_app_context
+    if has_app_context():
+        for cache in _caches(current_app._get_current_object()).values():  # type: ignore[attr-defined]
+            cache.new_generation()
+
+
+def _after_rollback(session: sa.orm.Session) -> None:
+    session.info.pop(_CHANGED, None)
+
+
+_listening = False
+
+
+def invalidate_on_writes() -> None:
+    """Start a new cache generation after every commit that changed what the pages show."""
+    global _listening
+    if _listening:
+        return
+    sa.event.listen(sa.orm.Session, "before_flush", _note_flush)
+    sa.event.listen(sa.orm.Session, "do_orm_execute", _note_bulk)
+    sa.event.listen(sa.orm.Session, "after_commit", _after_commit)
+    sa.event.listen(sa.orm.Session, "after_rollback", _after_rollback)
+    _listening = True
+
 
 def seconds() -> float:
     """How long a public response may be kept (STOREFRONT_PAGE_CACHE_SECONDS; 0 = off, the
@@ -66,7 +207,7 @@ def cached_json(view):
         keep = seconds()
         if keep <= 0 or request.method != "GET":
             return view(*args, **kwargs)
-        cache = current_app.extensions.setdefault("json_response_cache", PageCache())
+        cache = response_cache("json")
         key = (request.full_path,)
         found = cache.get(key)
         if found is not None:

@@ -48,7 +48,9 @@ def test_language_switcher_keeps_the_current_page(client):
 def test_health_check_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    body = response.get_json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert set(body["worker"]) == {"last_seen", "ok"} and "pending" in body["queue"]
 
 
 def test_forbidden_page_is_translated(client, app):

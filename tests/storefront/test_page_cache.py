@@ -1,10 +1,11 @@
 """Guests' catalogue pages come from a short-lived cache, each with the visitor's own CSRF token."""
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from shop.extensions import db
-from shop.models import Product
+from shop.models import Lot, Product
 from tests.storefront.conftest import Shopper, csrf_from
 
 
@@ -20,11 +21,20 @@ def sell_out(app, sku):
         db.session.commit()
 
 
+def sell_out_behind_the_shops_back(app, sku):
+    """Empty the lots with plain SQL on a connection of its own: no use case ran, so nothing
+    tells the cache (the only way left to see a page come from it)."""
+    with app.app_context(), db.engine.begin() as conn:
+        product_id = conn.execute(sa.select(Product.id).where(Product.sku == sku)).scalar_one()
+        conn.execute(sa.update(Lot).where(Lot.product_id == product_id).values(on_hand=0, reserved=0))
+
+
+@pytest.mark.committed  # another connection edits the lots behind the shop's back
 def test_pages_are_cached_for_guests_with_their_own_csrf_token(shop):
     shop.config["STOREFRONT_PAGE_CACHE_SECONDS"] = 60
     first, second = shop.test_client(), shop.test_client()
     page_1 = first.get("/en/products/alenka-milk-chocolate").get_data(as_text=True)
-    sell_out(shop, "RU-CHOC-1")
+    sell_out_behind_the_shops_back(shop, "RU-CHOC-1")
     page_2 = second.get("/en/products/alenka-milk-chocolate").get_data(as_text=True)
     assert stock_line(page_1) == stock_line(page_2) == "in"  # the second came from the cache
     assert csrf_from(page_1) != csrf_from(page_2)
@@ -72,3 +82,11 @@ def test_cache_is_off_under_testing_by_default(shop):
     assert stock_line(client.get("/en/products/alenka-milk-chocolate").get_data(as_text=True)) == "in"
     sell_out(shop, "RU-CHOC-1")
     assert stock_line(client.get("/en/products/alenka-milk-chocolate").get_data(as_text=True)) == "out"
+
+
+def test_a_stock_change_through_the_shop_shows_on_the_very_next_guest_page(shop):
+    shop.config["STOREFRONT_PAGE_CACHE_SECONDS"] = 60
+    guest = shop.test_client()
+    assert stock_line(guest.get("/en/products/alenka-milk-chocolate").get_data(as_text=True)) == "in"
+    sell_out(shop, "RU-CHOC-1")  # committed through the ORM, as every use case writes
+    assert stock_line(shop.test_client().get("/en/products/alenka-milk-chocolate").get_data(as_text=True)) == "out"

@@ -18,7 +18,7 @@ LANG_KEYS = LANGUAGES
 # Keys of the product shape that a client may send back unchanged (GET, edit, PUT).
 READ_ONLY = {"sku", "slug", "merchant", "stock_available"}
 WRITABLE = {"names", "descriptions", "category", "origin_country", "hs_code", "price", "price_cny", "weight_g",
-            "dimensions_mm", "goods_flags", "tax_class", "active"}
+            "dimensions_mm", "goods_flags", "tax_class", "active", "reorder_point"}
 LOT_KEYS = {"sku", "lot_number", "quantity", "expiry", "bin", "customs_entry", "customs_status"}
 
 
@@ -71,7 +71,8 @@ def _body() -> dict | None:
 
 def product_json(product, available: int) -> dict:
     """The public product shape, plus whether the listing is on sale."""
-    return {**catalogue.product_to_dict(product, available), "active": product.active}
+    return {**catalogue.product_to_dict(product, available), "active": product.active,
+            "reorder_point": product.reorder_point}
 
 
 @bp.get("/merchant/products")
@@ -159,6 +160,12 @@ def listing_raw(body: dict, base: dict) -> tuple[dict, dict[str, str]]:
             errors["weight_g"] = _("Send a whole number.")
         else:
             raw["weight_g"] = text
+    if "reorder_point" in body:
+        text = _whole_number(body["reorder_point"])
+        if text is None:
+            errors["reorder_point"] = _("Send a whole number.")
+        else:
+            raw["reorder_point"] = text
     if "dimensions_mm" in body:
         sizes = body["dimensions_mm"]
         texts = [_whole_number(v) for v in sizes] if isinstance(sizes, list) and len(sizes) == 3 else None

@@ -85,6 +85,7 @@ class ListingForm(FlaskForm):
     width_mm = StringField(_l("Width (mm)"), validators=[_too_long(10)])
     height_mm = StringField(_l("Height (mm)"), validators=[_too_long(10)])
     goods_flags = Checklist(_l("Goods that need care in transport"))
+    reorder_point = StringField(_l("Reorder point (units; 0 = no alert)"), validators=[_too_long(7)])
     active = BooleanField(_l("On sale (shown to buyers)"), default=True)
 
     def __init__(self, *args, fixed_sku: str | None = None, **kwargs):
@@ -103,7 +104,7 @@ class ListingForm(FlaskForm):
             self[f"description_{code}"].render_kw = attrs
         self.sku.render_kw = self.hs_code.render_kw = {"dir": "ltr"}
         self.price_cny.render_kw = {"dir": "ltr", "inputmode": "decimal"}
-        for name in ("weight_g", "length_mm", "width_mm", "height_mm"):
+        for name in ("weight_g", "length_mm", "width_mm", "height_mm", "reorder_point"):
             self[name].render_kw = {"dir": "ltr", "inputmode": "numeric"}
         self.draft: listings.ListingDraft | None = None
 

@@ -18,15 +18,15 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 
 from shop.services import cart, pricing, quotes
-from shop.web.response_cache import PageCache
+from shop.web.response_cache import PageCache, RedisPageCache, response_cache
 from shop.web.response_cache import seconds as _seconds
 
 PLACEHOLDER = "csrf-token-placeholder-7d0c4e"
 _PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 
 
-def _cache() -> PageCache:
-    return current_app.extensions.setdefault("storefront_page_cache", PageCache())
+def _cache() -> PageCache | RedisPageCache:
+    return response_cache("page")
 
 
 def _visitor_csrf_token(app) -> str:

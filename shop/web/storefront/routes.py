@@ -33,13 +33,14 @@ def language(code: str):
 
 @root_bp.get("/healthz")
 def healthz():
-    """200 when the database answers."""
+    """200 when the database answers, with the worker's last heartbeat and the queue's length."""
+    from shop.worker import worker_health
     try:
         db.session.execute(sa.text("SELECT 1"))
     except Exception:  # the database is down or unreachable: say so, do not raise
         db.session.rollback()
-        return jsonify({"status": "unavailable"}), 503
-    return jsonify({"status": "ok"})
+        return jsonify({"status": "error", "database": "unavailable", **worker_health()}), 503
+    return jsonify({"status": "ok", "database": "ok", **worker_health()})
 
 
 @bp.after_request
