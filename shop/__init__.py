@@ -36,6 +36,9 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
+    from shop import bootstrap
+    bootstrap.init_app(app)
+
     from shop.web import register_blueprints
     register_blueprints(app)
     from shop.web.errors import register_error_handlers
@@ -69,6 +72,18 @@ def _root():
 
 
 def _refuse_unsafe_production(app: Flask) -> None:
+    from urllib.parse import urlsplit
+
     from config import DEV_SECRET
-    if app.config.get("SHOP_ENV") == "production" and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET):
+    if app.config.get("SHOP_ENV") != "production":
+        return
+    if app.config.get("SECRET_KEY") in (None, "", DEV_SECRET):
         raise RuntimeError("SECRET_KEY must be set to a real secret when SHOP_ENV=production")
+    base = urlsplit(app.config.get("SHOP_BASE_URL") or "")
+    if base.scheme not in ("http", "https") or not base.hostname:
+        # Every link the shop writes (mail, documents, payment return) is made from it, never from a request.
+        raise RuntimeError("SHOP_BASE_URL must be set to the shop's public address (https://...) "
+                           "when SHOP_ENV=production")
+    if app.config.get("TRUSTED_HOSTS") is None:
+        # Requests for another host are refused (400): a forged Host header reaches nothing.
+        app.config["TRUSTED_HOSTS"] = [base.hostname]
