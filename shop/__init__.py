@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.exceptions import SecurityError
 
 from config import Config
 
@@ -43,6 +44,7 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
     register_blueprints(app)
     from shop.web.errors import register_error_handlers
     register_error_handlers(app)
+    app.register_error_handler(SecurityError, _unknown_host)
     from shop.web.templating import register_template_helpers
     register_template_helpers(app)
     from shop.cli import register_cli
@@ -51,6 +53,12 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
+
+
+def _unknown_host(_error: SecurityError):
+    """A request for a host not in TRUSTED_HOSTS: plain 400, without the pages' templates (which
+    would build URLs on the host refused)."""
+    return {"error": {"code": "unknown_host", "message": "This host is not served here."}}, 400
 
 
 def _init_database(app: Flask, db) -> None:
