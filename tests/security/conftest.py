@@ -1,4 +1,4 @@
-"""Security fixtures: the checkout's small world and localstripe (tests/checkout/conftest.py)."""
+"""Security fixtures: the checkout's small world (tests/checkout/conftest.py); localstripe comes from tests/conftest.py."""
 from __future__ import annotations
 
 import pytest
@@ -10,8 +10,7 @@ from tests.checkout.conftest import new_buyer
 
 # The checkout's fixtures, under the same names.
 app, world, buyer = checkout.app, checkout.world, checkout.buyer
-localstripe_url, stripe_app, stripe_world, stripe_buyer = (checkout.localstripe_url, checkout.stripe_app,
-                                                           checkout.stripe_world, checkout.stripe_buyer)
+stripe_app, stripe_world, stripe_buyer = checkout.stripe_app, checkout.stripe_world, checkout.stripe_buyer
 
 
 @pytest.fixture
