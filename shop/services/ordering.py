@@ -542,7 +542,7 @@ def _expire(order: Order, now: dt.datetime) -> Aftermath:
     _release_stock(order, None, "payment deadline passed")
     aftermath = Aftermath(order.number, order.status)
     for payment in order.payments:
-        if payment.provider == "stripe" and payment.status not in ("succeeded", "refunded", "refund_pending"):
+        if payment.provider == "stripe" and payment.status not in ("succeeded", "refunded", "refund_pending", "refund_failed"):
             payment.status = "canceled"
             aftermath.cancel_intents.append(payment.provider_ref)
     outbox.enqueue(order.email, "order_expired", order.lang, order=outbox.order_params(order, order.lang),
@@ -599,7 +599,7 @@ def cancel_order(number: str, user: User, now: dt.datetime | None = None) -> Aft
             if payment.status == "succeeded" and step.refunds_payment:
                 payment.status = "refund_pending"
                 aftermath.refund_payment_ids.append(payment.id)
-            elif payment.status not in ("succeeded", "refunded", "refund_pending"):
+            elif payment.status not in ("succeeded", "refunded", "refund_pending", "refund_failed"):
                 payment.status = "canceled"
                 aftermath.cancel_intents.append(payment.provider_ref)
         db.session.add(AuditLog(user_id=user.id, action="order.cancel", entity="order", entity_id=order.number,

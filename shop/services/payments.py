@@ -348,8 +348,9 @@ def _record_failure(intent_id: str | None, message: str) -> None:
 def handle_webhook(payload: bytes, signature: str | None) -> str:
     """Check the signature on the raw body, store the event by its id and apply it once.
 
-    Returns 'applied', 'duplicate', 'ignored' or 'refused' (an event checked and not applied);
-    raises BadSignature or PaymentsUnavailable."""
+    Returns 'applied', 'duplicate' or 'ignored'; raises BadSignature or PaymentsUnavailable. A success
+    for an intent or an amount that is not the order's is stored and 'applied' without paying anything
+    (it is logged and shown to staff on the order)."""
     try:
         event = gateway().verify_event(payload, signature or "")
     except ports.WebhooksNotConfigured:

@@ -33,7 +33,7 @@ class Settings:
             shop_env=str(config.get("SHOP_ENV") or "development"),
             secret_key=str(config.get("SECRET_KEY") or ""),
             base_url=str(config.get("SHOP_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
-            payment_deadline_minutes=int(config.get("PAYMENT_DEADLINE_MINUTES") or 30),
+            payment_deadline_minutes=int(config.get("PAYMENT_DEADLINE_MINUTES", 30)),
             expiry_margin_days=int(config.get("EXPIRY_MARGIN_DAYS", 14)),
             stripe_publishable_key=config.get("STRIPE_PUBLISHABLE_KEY") or None,
             stripe_js_url=str(config.get("STRIPE_JS_URL") or "https://js.stripe.com/v3/"),
