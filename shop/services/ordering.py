@@ -542,7 +542,8 @@ def _expire(order: Order, now: dt.datetime) -> Aftermath:
     _release_stock(order, None, "payment deadline passed")
     aftermath = Aftermath(order.number, order.status)
     for payment in order.payments:
-        if payment.provider == "stripe" and payment.status not in ("succeeded", "refunded", "refund_pending", "refund_failed"):
+        if payment.provider == "stripe" and payment.status not in ("succeeded", "refunded", "refund_pending",
+                                                                   "refund_failed"):
             payment.status = "canceled"
             aftermath.cancel_intents.append(payment.provider_ref)
     outbox.enqueue(order.email, "order_expired", order.lang, order=outbox.order_params(order, order.lang),
