@@ -23,3 +23,14 @@ def test_stripe_weasyprint_and_barcode_are_imported_by_their_adapters_only():
         for library, allowed in owners.items():
             if library in imported_roots(path):
                 assert path.parent.name == "adapters" and path.name in allowed, f"{path} imports {library}"
+
+
+def test_settings_are_read_from_the_config_once_as_plain_values():
+    from shop.services.settings import Settings
+    settings = Settings.from_config({"SHOP_ENV": "production", "SHOP_BASE_URL": "https://shop.example/",
+                                     "STRIPE_CURRENCIES": "cny, usd", "PAYMENT_DEADLINE_MINUTES": "45"})
+    assert (settings.base_url, settings.stripe_currencies, settings.payment_deadline_minutes) == (
+        "https://shop.example", ("CNY", "USD"), 45)
+    assert settings.stripe_wallets  # production against Stripe itself
+    assert not Settings.from_config({"SHOP_ENV": "production", "STRIPE_API_BASE": "http://127.0.0.1:1"}).stripe_wallets
+    assert Settings.from_config({"STRIPE_CURRENCIES": ["CNY"]}).stripe_currencies == ("CNY",)

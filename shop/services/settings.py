@@ -37,6 +37,12 @@ class Settings:
             expiry_margin_days=int(config.get("EXPIRY_MARGIN_DAYS", 14)),
             stripe_publishable_key=config.get("STRIPE_PUBLISHABLE_KEY") or None,
             stripe_js_url=str(config.get("STRIPE_JS_URL") or "https://js.stripe.com/v3/"),
-            stripe_currencies=tuple(c.strip().upper() for c in (config.get("STRIPE_CURRENCIES") or ()) if c.strip()),
+            stripe_currencies=_codes(config.get("STRIPE_CURRENCIES")),
             stripe_wallets=bool(wallets),
         )
+
+
+def _codes(value: Any) -> tuple[str, ...]:
+    """Currency codes from a list or a comma-separated string."""
+    items = value.split(",") if isinstance(value, str) else (value or ())
+    return tuple(str(c).strip().upper() for c in items if str(c).strip())
