@@ -1,5 +1,6 @@
 """Configuration classes read from the environment (see CONTRACT.md)."""
 import os
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -35,8 +36,15 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     # A daily exchange-rate feed in the ECB's XML format; unset = only the admin's rates.
     EXCHANGE_RATES_URL = os.environ.get("EXCHANGE_RATES_URL") or None
-    # Links in e-mails point here (the shop's public address).
+    # The shop's public address: every absolute link it writes (e-mails, documents, payment
+    # return) is made from it, never from a request's Host header. Required in production.
     SHOP_BASE_URL = os.environ.get("SHOP_BASE_URL", "http://127.0.0.1:5000")
+    # Host names requests may carry (comma-separated); others get a 400. Unset = any, except in
+    # production, where it defaults to SHOP_BASE_URL's host.
+    TRUSTED_HOSTS = [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()] if os.environ.get(
+        "TRUSTED_HOSTS") else None
+    # Without MAIL_SERVER, mail is written as .eml files here.
+    MAIL_DIR = os.environ.get("MAIL_DIR") or str(INSTANCE / "mail")
     # A lot must not expire within this many days after the delivery date to be allocated.
     EXPIRY_MARGIN_DAYS = int(os.environ.get("EXPIRY_MARGIN_DAYS", "14"))
     # Currencies Stripe may charge in, comma-separated (others are charged in CNY); unset = all.
@@ -70,6 +78,9 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
+    MAIL_SERVER = None
+    # Never the repository's instance/ folder; tests that read mail give their own tmp folder.
+    MAIL_DIR = str(Path(tempfile.gettempdir()) / f"kashgar-shop-test-mail-{os.getuid()}")
 
 
 class ProductionConfig(Config):
@@ -77,6 +88,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    SHOP_BASE_URL = os.environ.get("SHOP_BASE_URL")
 
 
 CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}

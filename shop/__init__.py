@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.exceptions import SecurityError
 
 from config import Config
 
@@ -36,10 +37,14 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
+    from shop import bootstrap
+    bootstrap.init_app(app)
+
     from shop.web import register_blueprints
     register_blueprints(app)
     from shop.web.errors import register_error_handlers
     register_error_handlers(app)
+    app.register_error_handler(SecurityError, _unknown_host)
     from shop.web.templating import register_template_helpers
     register_template_helpers(app)
     from shop.web.response_cache import invalidate_on_writes
@@ -50,6 +55,12 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
+
+
+def _unknown_host(_error: SecurityError):
+    """A request for a host not in TRUSTED_HOSTS: plain 400, without the pages' templates (which
+    would build URLs on the host refused)."""
+    return {"error": {"code": "unknown_host", "message": "This host is not served here."}}, 400
 
 
 def _init_database(app: Flask, db) -> None:
@@ -71,6 +82,18 @@ def _root():
 
 
 def _refuse_unsafe_production(app: Flask) -> None:
+    from urllib.parse import urlsplit
+
     from config import DEV_SECRET
-    if app.config.get("SHOP_ENV") == "production" and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET):
+    if app.config.get("SHOP_ENV") != "production":
+        return
+    if app.config.get("SECRET_KEY") in (None, "", DEV_SECRET):
         raise RuntimeError("SECRET_KEY must be set to a real secret when SHOP_ENV=production")
+    base = urlsplit(app.config.get("SHOP_BASE_URL") or "")
+    if base.scheme not in ("http", "https") or not base.hostname:
+        # Every link the shop writes (mail, documents, payment return) is made from it, never from a request.
+        raise RuntimeError("SHOP_BASE_URL must be set to the shop's public address (https://...) "
+                           "when SHOP_ENV=production")
+    if app.config.get("TRUSTED_HOSTS") is None:
+        # Requests for another host are refused (400): a forged Host header reaches nothing.
+        app.config["TRUSTED_HOSTS"] = [base.hostname]

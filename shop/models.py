@@ -440,6 +440,10 @@ class Payment(db.Model):
     status: Mapped[str] = mapped_column(sa.String(24), default="created")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # A refund that failed: how often it was tried, what the provider said last, when to try again.
+    refund_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    refund_error: Mapped[str | None] = mapped_column(sa.Text)
+    refund_retry_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     order: Mapped[Order] = relationship(back_populates="payments")
 
@@ -542,6 +546,12 @@ class OutboxMessage(db.Model):
     lang: Mapped[str] = mapped_column(sa.String(5), default="en")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # What to render at delivery (subject and body hold the text once sent), and the attempts so far.
+    template: Mapped[str | None] = mapped_column(sa.String(64))
+    params: Mapped[dict | None] = mapped_column(sa.JSON)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class AuditLog(db.Model):

@@ -7,9 +7,11 @@ asks for `demo`. Tests marked `committed` (threads racing on several connections
 engine editing rows) get real commits on the empty database instead, emptied before and after."""
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -195,3 +197,33 @@ def artefacts() -> Path:
     out = ROOT / "test-artifacts"
     out.mkdir(exist_ok=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def localstripe_url():
+    """localstripe on 127.0.0.1 and a free port, in a thread with its own event loop, saving nothing
+    (once per run: its aiohttp app can be bound to one event loop only)."""
+    import localstripe.resources
+    localstripe.resources.Store.dump_to_disk = lambda self: None
+    from aiohttp import web
+    from localstripe.server import app as stripe_app
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(stripe_app, access_log=None)
+    ready = threading.Event()
+
+    def serve():
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+        ready.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert ready.wait(15), "localstripe did not start"
+    yield f"http://127.0.0.1:{port}"
+    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.close()

@@ -1,7 +1,7 @@
 """product reorder point: fewer units available puts a listing in the merchant's daily digest
 
 Revision ID: d4a7e2c91b35
-Revises: 5e4c1a9b7d20
+Revises: a1c3e5f7b9d2
 Create Date: 2026-12-03 07:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'd4a7e2c91b35'
-down_revision = '5e4c1a9b7d20'
+down_revision = 'a1c3e5f7b9d2'
 branch_labels = None
 depends_on = None
 

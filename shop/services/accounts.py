@@ -4,13 +4,12 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
-from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from shop.database import write_transaction
 from shop.extensions import db
 from shop.models import User
-from shop.services import outbox
+from shop.services import outbox, ports
 
 RESET_MAX_AGE_SECONDS = 60 * 60
 MIN_PASSWORD_LENGTH = 10
@@ -74,7 +73,7 @@ def change_password(user_id: int, current: str, new: str) -> None:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+    return URLSafeTimedSerializer(ports.settings().secret_key, salt="password-reset")
 
 
 def _fingerprint(user: User) -> str:
@@ -93,8 +92,9 @@ def request_password_reset(email: str, lang: str) -> bool:
     if user is None or not user.active:
         return False
     with write_transaction():
-        link = outbox.absolute_url("account.reset_password", lang=lang, token=reset_token(user))
-        outbox.enqueue(user.email, "password_reset", lang, user=user, link=link,
+        # The link is made absolute from SHOP_BASE_URL by the renderer, never from the request's Host.
+        outbox.enqueue(user.email, "password_reset", lang, name=user.name or user.email,
+                       link=outbox.link("account.reset_password", lang=lang, token=reset_token(user)),
                        minutes=RESET_MAX_AGE_SECONDS // 60)
     return True
 

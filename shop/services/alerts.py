@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -89,6 +90,18 @@ def digest_for(merchant: Merchant, today: dt.date, lang: str = "en") -> Digest:
     return digest
 
 
+def _params(digest: Digest) -> dict[str, Any]:
+    """The digest as the outbox keeps it (JSON-able; dates as ISO text)."""
+    return {
+        "merchant_name": digest.merchant_name,
+        "expiring": [{"sku": lot.sku, "name": lot.name, "lot_number": lot.lot_number,
+                      "expiry": lot.expiry.isoformat(), "on_hand": lot.on_hand, "days_left": lot.days_left}
+                     for lot in digest.expiring],
+        "low": [{"sku": item.sku, "name": item.name, "available": item.available,
+                 "reorder_point": item.reorder_point} for item in digest.low],
+    }
+
+
 def send_merchant_alerts(today: dt.date) -> list[str]:
     """Queue today's digest for every merchant with something to report; returns the e-mail
     addresses written to. Safe to run twice a day: a merchant gets one digest a day."""
@@ -109,8 +122,7 @@ def send_merchant_alerts(today: dt.date) -> list[str]:
                 if digest.empty:
                     continue
                 outbox.enqueue(account.email, "merchant_digest", account.preferred_lang or "en",
-                               digest=digest, today=today,
-                               link=outbox.absolute_url("merchant.index"))
+                               digest=_params(digest), today=today.isoformat(), link=outbox.link("merchant.index"))
                 written.append(account.email)
             if written:
                 audit(None, DIGEST_ACTION, "merchant", key, {"to": written})

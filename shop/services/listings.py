@@ -42,7 +42,7 @@ from shop.models import (
     SearchDocument,
     StockMove,
 )
-from shop.services import search
+from shop.services import csv_export, search
 from shop.services.catalogue import category_tree
 from shop.services.quotes import ISO_COUNTRIES
 from shop.services.slugs import slugify
@@ -894,9 +894,5 @@ def template_csv() -> str:
         "height_mm": "10", "goods_flags": "fragile", "lot_number": "", "lot_quantity": "", "lot_expiry": "",
         "bin": "", "customs_entry": "", "tax_class": "",
     }
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
     columns = [*COLUMNS, *OPTIONAL_COLUMNS]
-    writer.writerow(columns)
-    writer.writerow([example.get(c, "") for c in columns])
-    return out.getvalue()
+    return csv_export.write_csv(columns, [{c: example.get(c, "") for c in columns}], bom=False)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -35,7 +34,7 @@ from shop.models import (
     User,
     utcnow,
 )
-from shop.services import addresses, outbox, quotes
+from shop.services import addresses, outbox, ports, quotes
 
 log = logging.getLogger(__name__)
 
@@ -402,7 +401,8 @@ def _place(plan: _Plan, *, user_id, email, lang, address, payment_method, idempo
         sa.select(Lot).where(Lot.product_id.in_(product_ids)).order_by(Lot.id)
         .with_for_update(key_share=True).execution_options(populate_existing=True)))
     option = plan.option
-    margin = dt.timedelta(days=int(current_app.config.get("EXPIRY_MARGIN_DAYS", 14)))
+    settings = ports.settings()
+    margin = dt.timedelta(days=settings.expiry_margin_days)
     by_sku = {g.sku: g for g, _ in plan.goods}
     sku_of = {g.id: g.sku for g, _ in plan.goods}
     lot_stock = [allocation.LotStock(lot.id, sku_of[lot.product_id], max(lot.available, 0), lot.expiry, lot.bin,
@@ -425,7 +425,7 @@ def _place(plan: _Plan, *, user_id, email, lang, address, payment_method, idempo
         ship_city=address.city, ship_address=address.address, ship_postcode=address.postcode,
         ship_address_latin=addresses.latin_block(address.as_dict()),
         id_name=plan.id_name, id_number=plan.id_number, idempotency_key=idempotency_key,
-        payment_deadline=(now + dt.timedelta(minutes=int(current_app.config["PAYMENT_DEADLINE_MINUTES"]))
+        payment_deadline=(now + dt.timedelta(minutes=settings.payment_deadline_minutes)
                           if payment_method == "stripe" else None),
         placed_at=now,
     )
@@ -468,8 +468,8 @@ def _place(plan: _Plan, *, user_id, email, lang, address, payment_method, idempo
         # buyer whose order fails keeps the cart.
         db.session.execute(sa.delete(CartItem).where(CartItem.user_id == user_id,
                                                      CartItem.product_id.in_(product_ids)))
-    outbox.enqueue(email, "order_placed", lang, order=order,
-                   link=outbox.absolute_url("checkout.order_page", lang=lang, number=order.number))
+    outbox.enqueue(email, "order_placed", lang, order=outbox.order_params(order, lang),
+                   minutes=settings.payment_deadline_minutes, link=outbox.order_link(order, lang))
     db.session.flush()
     _book(loads)
     return order
@@ -531,8 +531,8 @@ def mark_paid(order: Order, now: dt.datetime) -> bool:
         return False
     _step(order, orders.OrderEvent.PAY)
     order.paid_at = now
-    outbox.enqueue(order.email, "payment_received", order.lang, order=order,
-                   link=outbox.absolute_url("checkout.order_page", lang=order.lang, number=order.number))
+    outbox.enqueue(order.email, "payment_received", order.lang,
+                   order=outbox.order_params(order, order.lang, shipments=True), link=outbox.order_link(order))
     return True
 
 
@@ -542,11 +542,12 @@ def _expire(order: Order, now: dt.datetime) -> Aftermath:
     _release_stock(order, None, "payment deadline passed")
     aftermath = Aftermath(order.number, order.status)
     for payment in order.payments:
-        if payment.provider == "stripe" and payment.status not in ("succeeded", "refunded", "refund_pending"):
+        if payment.provider == "stripe" and payment.status not in ("succeeded", "refunded", "refund_pending",
+                                                                   "refund_failed"):
             payment.status = "canceled"
             aftermath.cancel_intents.append(payment.provider_ref)
-    outbox.enqueue(order.email, "order_expired", order.lang, order=order,
-                   link=outbox.absolute_url("checkout.order_page", lang=order.lang, number=order.number))
+    outbox.enqueue(order.email, "order_expired", order.lang, order=outbox.order_params(order, order.lang),
+                   link=outbox.order_link(order))
     return aftermath
 
 
@@ -599,13 +600,13 @@ def cancel_order(number: str, user: User, now: dt.datetime | None = None) -> Aft
             if payment.status == "succeeded" and step.refunds_payment:
                 payment.status = "refund_pending"
                 aftermath.refund_payment_ids.append(payment.id)
-            elif payment.status not in ("succeeded", "refunded", "refund_pending"):
+            elif payment.status not in ("succeeded", "refunded", "refund_pending", "refund_failed"):
                 payment.status = "canceled"
                 aftermath.cancel_intents.append(payment.provider_ref)
         db.session.add(AuditLog(user_id=user.id, action="order.cancel", entity="order", entity_id=order.number,
                                 data={"from": step.source.value, "to": step.target.value}))
-        outbox.enqueue(order.email, "order_cancelled", order.lang, order=order, refunded=step.refunds_payment,
-                       link=outbox.absolute_url("checkout.order_page", lang=order.lang, number=order.number))
+        outbox.enqueue(order.email, "order_cancelled", order.lang, order=outbox.order_params(order, order.lang),
+                       refunded=step.refunds_payment, link=outbox.order_link(order))
     return aftermath
 
 

@@ -1,68 +1,116 @@
-"""E-mail through an outbox table: messages are written in the transaction that causes them
-and sent after it commits (to the log in development, by SMTP when MAIL_SERVER is set)."""
+"""E-mail through an outbox table. A use case queues (recipient, template, language, JSON-able
+parameters) in its own transaction; delivery, after the commit, renders each message through the
+mail renderer and hands it to the mail adapter. A message that fails is kept with its attempts and
+last error, and waits a little longer before each new attempt."""
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
-import smtplib
-from email.message import EmailMessage
+from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, render_template, url_for
-from flask_babel import force_locale, format_currency, format_date, format_datetime
+from sqlalchemy.orm import Session
 
 from shop.extensions import db
-from shop.models import OutboxMessage, utcnow
+from shop.models import Order, OutboxMessage, utcnow
+from shop.services import ports
 
 log = logging.getLogger("shop.mail")
 
-
-def absolute_url(endpoint: str, **values) -> str:
-    """A full link for an e-mail, from the request's host or SHOP_BASE_URL outside requests."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config.get("SHOP_BASE_URL") or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
+MAX_ATTEMPTS = 10
+FIRST_RETRY = dt.timedelta(minutes=1)
+LAST_RETRY = dt.timedelta(hours=6)
 
 
-def enqueue(to: str, template: str, lang: str, **context) -> OutboxMessage:
-    """Render email/<template>.html in `lang` and add it to the outbox (caller commits).
+def link(endpoint: str, **values: Any) -> dict[str, Any]:
+    """A link parameter: the renderer makes it absolute from the shop's own address (SHOP_BASE_URL)."""
+    return {"endpoint": endpoint, "values": values}
 
-    The template's first line is the subject; the rest is the plain-text body.
-    """
-    with force_locale(lang):
-        rendered = render_template(f"email/{template}.html", lang=lang, money=format_currency,
-                                   format_date=format_date, format_datetime=format_datetime, **context)
-    subject, _, body = rendered.strip().partition("\n")
-    message = OutboxMessage(to=to, subject=subject.strip()[:200], body=body.strip() + "\n", lang=lang)
+
+def order_link(order: Order, lang: str | None = None) -> dict[str, Any]:
+    return link("checkout.order_page", lang=lang or order.lang, number=order.number)
+
+
+def order_params(order: Order, lang: str, *, shipments: bool = False) -> dict[str, Any]:
+    """What an order's e-mail shows, as it stands now (JSON-able; amounts as decimal strings)."""
+    data: dict[str, Any] = {
+        "number": order.number, "payment_method": order.payment_method, "currency": order.currency,
+        "total": f"{order.total_in_currency():f}", "total_cny": f"{order.total_cny:f}",
+        "ship_name": order.ship_name, "ship_address": order.ship_address, "ship_city": order.ship_city,
+        "ship_postcode": order.ship_postcode, "ship_country": order.ship_country,
+        "lines": [{"quantity": line.quantity, "name": line.name} for line in order.lines],
+    }
+    if shipments:
+        data["shipments"] = [
+            {"line_name": s.line.display_name(lang), "delivery_earliest": s.delivery_earliest.isoformat(),
+             "delivery_latest": s.delivery_latest.isoformat()}
+            for s in order.shipments if s.status != "cancelled"]
+    return data
+
+
+def enqueue(to: str, template: str, lang: str, **params: Any) -> OutboxMessage:
+    """Queue email/<template> in `lang` for `to`, in the caller's transaction (nothing is rendered
+    or sent until it commits). `params` must be JSON-able."""
+    json.dumps(params)  # fail here, in the use case, rather than at delivery
+    message = OutboxMessage(to=to, subject="", body="", lang=lang, template=template, params=params,
+                            attempts=0)
     db.session.add(message)
     return message
 
 
-def deliver_pending(limit: int = 50) -> int:
-    """Send what waits in the outbox. Messages are claimed first (one UPDATE ... RETURNING), so
-    two workers never send the same one; a message that fails goes back. Returns how many were sent."""
-    ids = list(db.session.scalars(
-        sa.select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)))
-    if not ids:
-        db.session.commit()
-        return 0
-    claimed = list(db.session.scalars(
-        sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None))
-        .values(sent_at=utcnow()).returning(OutboxMessage.id)))
-    db.session.commit()
-    sent = 0
-    for message in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
-                                      .order_by(OutboxMessage.id)):
-        try:
-            _send(message)
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long a message waits after its n-th failed attempt: 1, 2, 4 ... minutes, at most 6 hours."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LAST_RETRY)
+
+
+def deliver_pending(limit: int = 50, now: dt.datetime | None = None) -> int:
+    """Send what waits in the outbox and is due. Messages are claimed first (one UPDATE ... RETURNING),
+    so two workers never send the same one; a message that fails goes back with its attempt counted.
+    Works in a session of its own, so it sees committed messages only. Returns how many were sent."""
+    now = now or utcnow()
+    adapters = ports.registry()
+    # The app session's bind: the engine (a connection of its own), or the connection a caller
+    # put the app on (a test's transaction).
+    with Session(db.session.get_bind(), expire_on_commit=False) as session:
+        due = sa.and_(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS,
+                      sa.or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+        ids = list(session.scalars(sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)))
+        if not ids:
+            session.commit()
+            return 0
+        claimed = list(session.scalars(
+            sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None))
+            .values(sent_at=now).returning(OutboxMessage.id)))
+        session.commit()
+        sent = 0
+        messages = list(session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
+                                        .order_by(OutboxMessage.id)))
+        for message in messages:
+            try:
+                rendered = _rendered(adapters, message)
+                adapters.mailer.send(ports.OutgoingMail(to=message.to, lang=message.lang, subject=rendered.subject,
+                                                        text=rendered.text, html=rendered.html))
+            except Exception as error:  # noqa: BLE001  a bad message must not hold up the others
+                attempts = (message.attempts or 0) + 1
+                log.warning("could not send mail %s to %s (attempt %d): %s", message.id, message.to, attempts, error)
+                session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id).values(
+                    sent_at=None, attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:1000],
+                    next_attempt_at=now + retry_delay(attempts)))
+                session.commit()
+                continue
+            session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id).values(
+                subject=rendered.subject[:200], body=rendered.text, attempts=(message.attempts or 0) + 1,
+                last_error=None))
+            session.commit()
             sent += 1
-        except (OSError, smtplib.SMTPException):
-            log.exception("could not send mail %s to %s; it stays in the outbox", message.id, message.to)
-            db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id).values(sent_at=None))
-            db.session.commit()
-    db.session.commit()
     return sent
+
+
+def _rendered(adapters: ports.Registry, message: OutboxMessage) -> ports.RenderedMail:
+    if message.template is None:  # queued before messages were rendered at delivery
+        return ports.RenderedMail(subject=message.subject, text=message.body, html="")
+    return adapters.mail_renderer.render(message.template, message.lang, dict(message.params or {}))
 
 
 def deliver_quietly() -> None:
@@ -70,23 +118,4 @@ def deliver_quietly() -> None:
     try:
         deliver_pending()
     except Exception:  # noqa: BLE001  the messages stay in the outbox for the next attempt
-        db.session.rollback()
         log.exception("outbox delivery failed")
-
-
-def _send(message: OutboxMessage) -> None:
-    config = current_app.config
-    if not config.get("MAIL_SERVER"):
-        log.info("mail to %s (%s): %s\n%s", message.to, message.lang, message.subject, message.body)
-        return
-    email = EmailMessage()
-    email["From"] = config["MAIL_FROM"]
-    email["To"] = message.to
-    email["Subject"] = message.subject
-    email.set_content(message.body)
-    with smtplib.SMTP(config["MAIL_SERVER"], config.get("MAIL_PORT", 25), timeout=20) as smtp:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(email)

@@ -1,23 +1,25 @@
-"""Stripe at the edge: one PaymentIntent per order, card payment on the page, webhook events
-stored and applied once, refunds and cancellations with idempotency keys."""
+"""Card payments through the payment gateway port: one PaymentIntent per order, card payment on the
+page, webhook events stored and applied once, refunds and cancellations with idempotency keys.
+An event is applied only for the PaymentIntent this shop created for the order and for exactly the
+amount and currency it asked; anything else changes nothing and is put on the order for staff to see.
+A refund that fails stays visible (refund_failed, its attempts and last error) and is tried again."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
-import stripe
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from shop.database import write_transaction
 from shop.domain import orders
 from shop.extensions import db
-from shop.models import Order, Payment, WebhookEvent, utcnow
-from shop.services import ordering
+from shop.models import AuditLog, Order, Payment, WebhookEvent, utcnow
+from shop.services import ordering, ports
+from shop.services.ports import PaymentGateway
+from shop.services.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,11 @@ WALLET_CURRENCIES = {
 }
 OPEN_STATUSES = ("created", "requires_payment_method", "requires_confirmation", "requires_action", "processing",
                  "failed")
-SETTLED_STATUSES = ("succeeded", "refund_pending", "refunded")
+SETTLED_STATUSES = ("succeeded", "refund_pending", "refund_failed", "refunded")
+ANOMALY = "payment.anomaly"
+MAX_REFUND_ATTEMPTS = 8
+FIRST_REFUND_RETRY = dt.timedelta(minutes=5)
+LAST_REFUND_RETRY = dt.timedelta(hours=12)
 
 
 class PaymentError(Exception):
@@ -73,22 +79,39 @@ class PayResult:
     message: str | None = None
 
 
+@dataclass(frozen=True)
+class PaymentIssue:
+    """Something about an order's payments that staff should see: an event not applied, a refund that failed."""
+
+    kind: str  # unknown_intent | amount_mismatch | refund_failed
+    at: dt.datetime | None
+    intent_id: str
+    amount_minor: int | None = None
+    currency: str | None = None
+    expected_minor: int | None = None
+    expected_currency: str | None = None
+    attempts: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RefundRetry:
+    tried: int
+    refunded: int
+
+
 # ---- configuration and amounts ------------------------------------------------------------
 
 def configured() -> bool:
     """Card payments are offered only when both Stripe keys are set."""
-    config = current_app.config
-    return bool(config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_PUBLISHABLE_KEY"))
+    return ports.registry().payments is not None
 
 
-def client() -> stripe.StripeClient:
-    config = current_app.config
-    if not configured():
+def gateway() -> PaymentGateway:
+    found = ports.registry().payments
+    if found is None:
         raise PaymentsUnavailable()
-    options = {"max_network_retries": 2}
-    if config.get("STRIPE_API_BASE"):
-        options["base_addresses"] = {"api": config["STRIPE_API_BASE"].rstrip("/")}
-    return stripe.StripeClient(config["STRIPE_SECRET_KEY"], **options)
+    return found
 
 
 def stripe_amount(amount: Decimal, currency: str) -> int:
@@ -110,24 +133,21 @@ def from_stripe_amount(units: int, currency: str) -> Decimal:
     return Decimal(units) / (1000 if currency in THREE_DECIMAL else 100)
 
 
-def methods_for(currency: str) -> tuple[str, ...]:
-    """Card always; Alipay and WeChat Pay where Stripe takes the currency, when the config allows
+def methods_for(currency: str, settings: Settings | None = None) -> tuple[str, ...]:
+    """Card always; Alipay and WeChat Pay where Stripe takes the currency, when the settings allow
     wallets (production by default: the local Stripe stand-in knows only cards)."""
-    config = current_app.config
-    wallets = config.get("STRIPE_WALLETS")
-    if wallets is None:
-        wallets = config.get("SHOP_ENV") == "production" and not config.get("STRIPE_API_BASE")
+    settings = settings or ports.settings()
     methods = ["card"]
-    if wallets:
+    if settings.stripe_wallets:
         methods += [m for m, currencies in WALLET_CURRENCIES.items() if currency.upper() in currencies]
     return tuple(methods)
 
 
-def charge_of(order: Order) -> tuple[str, Decimal]:
+def charge_of(order: Order, settings: Settings | None = None) -> tuple[str, Decimal]:
     """The currency and amount Stripe charges: the buyer's own, unless the Stripe account does
     not settle it (STRIPE_CURRENCIES, when set), then the order's yuan."""
-    allowed = current_app.config.get("STRIPE_CURRENCIES")
-    if allowed and order.currency.upper() not in {c.upper() for c in allowed}:
+    allowed = (settings or ports.settings()).stripe_currencies
+    if allowed and order.currency.upper() not in allowed:
         return "CNY", Decimal(order.total_cny)
     return order.currency, order.total_in_currency()
 
@@ -156,28 +176,28 @@ def prepare(number: str) -> Checkout:
     order = _order(number)
     if order.status != orders.OrderStatus.PENDING_PAYMENT.value or order.payment_method != "stripe":
         raise OrderNotPayable(order.status)
-    api = client()
-    currency, amount = charge_of(order)
+    api = gateway()
+    settings = ports.settings()
+    currency, amount = charge_of(order, settings)
+    methods = methods_for(currency, settings)
     payment = _open_payment(order)
     try:
         if payment is None:
-            intent = api.v1.payment_intents.create(
-                params={"amount": stripe_amount(amount, currency), "currency": currency.lower(),
-                        "payment_method_types": list(methods_for(currency)),
-                        "metadata": {"order_number": order.number, "order_id": str(order.id)}},
-                options={"idempotency_key": f"order-{order.number}-intent"})
+            intent = api.create_intent(amount_minor=stripe_amount(amount, currency), currency=currency,
+                                       methods=methods,
+                                       metadata={"order_number": order.number, "order_id": str(order.id)},
+                                       idempotency_key=f"order-{order.number}-intent")
             payment = _record_intent(order.id, intent)
         else:
-            intent = api.v1.payment_intents.retrieve(payment.provider_ref)
-    except stripe.StripeError as error:
+            intent = api.retrieve_intent(payment.provider_ref)
+    except ports.GatewayError as error:
         log.error("Stripe could not prepare the payment of %s: %s", number, error)
         raise PaymentsUnavailable() from error
-    config = current_app.config
-    return Checkout(client_secret=intent["client_secret"], publishable_key=config["STRIPE_PUBLISHABLE_KEY"],
-                    js_url=config["STRIPE_JS_URL"], amount=amount, currency=currency, methods=methods_for(currency))
+    return Checkout(client_secret=intent["client_secret"], publishable_key=settings.stripe_publishable_key or "",
+                    js_url=settings.stripe_js_url, amount=amount, currency=currency, methods=methods)
 
 
-def _record_intent(order_id: int, intent) -> Payment:
+def _record_intent(order_id: int, intent: dict) -> Payment:
     try:
         with write_transaction():
             payment = Payment(order_id=order_id, provider="stripe", provider_ref=intent["id"],
@@ -200,28 +220,24 @@ def pay(number: str, *, payment_method: str | None = None, token: str | None = N
     payment = _open_payment(order)
     if order.status != orders.OrderStatus.PENDING_PAYMENT.value or payment is None:
         raise OrderNotPayable(order.status)
-    api = client()
+    api = gateway()
+    if not (payment_method or token):
+        return PayResult("failed")
     try:
-        if token:
-            payment_method = api.v1.tokens.retrieve(token)["card"]["id"]
-        if not payment_method:
-            return PayResult("failed")
-        api.v1.payment_intents.update(payment.provider_ref, params={"payment_method": payment_method})
-        intent = api.v1.payment_intents.confirm(payment.provider_ref)
-    except stripe.CardError as error:
-        _apply_failure(payment.provider_ref, error.user_message or "")
-        return PayResult("failed", message=error.user_message)
-    except stripe.InvalidRequestError as error:
+        intent = api.confirm_intent(payment.provider_ref, payment_method=payment_method, token=token)
+    except ports.CardDeclined as error:
+        _apply_failure(payment.provider_ref, error.message)
+        return PayResult("failed", message=error.message)
+    except ports.GatewayRefused as error:
         log.warning("Stripe refused to confirm %s: %s", number, error)
-        return PayResult("failed", message=error.user_message)
-    except stripe.StripeError as error:
+        return PayResult("failed", message=error.message)
+    except ports.GatewayError as error:
         log.error("Stripe did not answer for %s: %s", number, error)
         raise PaymentsUnavailable() from error
     return _follow(intent)
 
 
-def _follow(intent) -> PayResult:
-    intent = _intent_dict(intent)
+def _follow(intent: dict) -> PayResult:
     status = intent["status"]
     if status == "succeeded":
         refunds = _apply_success_now(intent)
@@ -243,11 +259,10 @@ def sync(number: str) -> str:
     payment = _open_payment(order)
     if payment is not None and configured() and payment.status in OPEN_STATUSES:
         try:
-            intent = client().v1.payment_intents.retrieve(payment.provider_ref)
-        except stripe.StripeError as error:
+            intent = gateway().retrieve_intent(payment.provider_ref)
+        except ports.GatewayError as error:
             log.warning("could not check the payment of %s: %s", number, error)
         else:
-            intent = _intent_dict(intent)
             if intent["status"] == "succeeded":
                 refund_payments(_apply_success_now(intent))
             elif intent["status"] == "requires_payment_method" and intent.get("last_payment_error"):
@@ -259,43 +274,48 @@ def sync(number: str) -> str:
 
 # ---- applying outcomes (by the return path and by webhooks alike) --------------------------
 
-def _apply_success_now(intent) -> list[int]:
+def _apply_success_now(intent: dict) -> list[int]:
     with write_transaction():
-        return _apply_success(_intent_dict(intent), utcnow())
+        return _apply_success(intent, utcnow())
 
 
-def _intent_dict(intent) -> dict:
-    return intent.to_dict() if hasattr(intent, "to_dict") else dict(intent)
-
-
-def _locked_payment(intent_id: str) -> Payment | None:
+def _locked_payment(intent_id: str | None) -> Payment | None:
+    if not intent_id:
+        return None
     return db.session.scalars(sa.select(Payment).where(Payment.provider == "stripe", Payment.provider_ref == intent_id)
                               .with_for_update(key_share=True).execution_options(populate_existing=True)).one_or_none()
 
 
+def _record_anomaly(number: str | None, kind: str, intent: dict, payment: Payment | None = None) -> None:
+    """Log an event that was not applied, and put it on its order (when one is named) for staff."""
+    data = {"kind": kind, "intent": str(intent.get("id") or "")[:120],
+            "amount_received": intent.get("amount_received"), "amount": intent.get("amount"),
+            "currency": str(intent.get("currency") or "").upper()[:3]}
+    if payment is not None:
+        data.update(expected_minor=payment.amount_minor, expected_currency=payment.currency)
+    log.error("payment event not applied (%s) for order %r: %s", kind, number, data)
+    order_number = payment.order.number if payment is not None else number
+    if order_number and db.session.scalar(sa.select(Order.id).where(Order.number == str(order_number))) is not None:
+        db.session.add(AuditLog(user_id=None, action=ANOMALY, entity="order", entity_id=str(order_number)[:64],
+                                data=data))
+
+
 def _apply_success(intent: dict, now: dt.datetime) -> list[int]:
-    """Mark the order paid once; a payment for an order no longer waiting for it is to be refunded.
-    Returns the ids of payments to refund after commit."""
+    """Mark the order paid once, for the shop's own intent and the exact charge; a payment for an order
+    no longer waiting for it is to be refunded. Returns the ids of payments to refund after commit."""
     intent_id = intent.get("id")
     payment = _locked_payment(intent_id)
     number = (intent.get("metadata") or {}).get("order_number")
     if payment is None:
-        order = db.session.scalar(sa.select(Order).where(Order.number == number)) if number else None
-        if order is None:
-            log.warning("payment %s succeeded for an order we do not know (%r): ignored", intent_id, number)
-            return []
-        payment = Payment(order_id=order.id, provider="stripe", provider_ref=intent_id,
-                          amount_minor=int(intent.get("amount") or 0),
-                          currency=str(intent.get("currency") or order.currency).upper(), status="created")
-        db.session.add(payment)
-        db.session.flush()
+        # Not an intent this shop created: whatever its metadata says, it pays for nothing.
+        _record_anomaly(number, "unknown_intent", intent)
+        return []
     if payment.status in SETTLED_STATUSES:
         return []  # a replay, or the return path got here first
     order = ordering.lock_order(payment.order.number)
-    if (int(intent.get("amount") or 0), str(intent.get("currency") or "").upper()) != (
-            payment.amount_minor, payment.currency.upper()):
-        log.error("payment %s for %s: amount %s %s differs from %s %s; not applied", intent_id, order.number,
-                  intent.get("amount"), intent.get("currency"), payment.amount_minor, payment.currency)
+    received = (intent.get("amount_received"), str(intent.get("currency") or "").upper())
+    if received != (payment.amount_minor, payment.currency.upper()):
+        _record_anomaly(order.number, "amount_mismatch", intent, payment)
         return []
     payment.status = "succeeded"
     if ordering.mark_paid(order, now):
@@ -312,7 +332,7 @@ def _apply_failure(intent_id: str, message: str) -> None:
         _record_failure(intent_id, message)
 
 
-def _record_failure(intent_id: str, message: str) -> None:
+def _record_failure(intent_id: str | None, message: str) -> None:
     payment = _locked_payment(intent_id)
     if payment is None:
         log.warning("payment %s failed for an order we do not know: ignored", intent_id)
@@ -328,16 +348,16 @@ def _record_failure(intent_id: str, message: str) -> None:
 def handle_webhook(payload: bytes, signature: str | None) -> str:
     """Check the signature on the raw body, store the event by its id and apply it once.
 
-    Returns 'applied', 'duplicate' or 'ignored'; raises BadSignature or PaymentsUnavailable."""
-    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
-    if not secret:
-        raise PaymentsUnavailable()
+    Returns 'applied', 'duplicate' or 'ignored'; raises BadSignature or PaymentsUnavailable. A success
+    for an intent or an amount that is not the order's is stored and 'applied' without paying anything
+    (it is logged and shown to staff on the order)."""
     try:
-        stripe.Webhook.construct_event(payload, signature or "", secret)
-        event = json.loads(payload)
-    except (stripe.SignatureVerificationError, ValueError):
+        event = gateway().verify_event(payload, signature or "")
+    except ports.WebhooksNotConfigured:
+        raise PaymentsUnavailable() from None
+    except ports.SignatureInvalid:
         raise BadSignature() from None
-    event_id, kind = event.get("id"), event.get("type", "")
+    event_id, kind = event.get("id"), str(event.get("type") or "")
     if not event_id:
         raise BadSignature()
     refunds: list[int] = []
@@ -368,25 +388,96 @@ def handle_webhook(payload: bytes, signature: str | None) -> str:
 
 # ---- refunds and cancellations ------------------------------------------------------------
 
-def refund_payments(payment_ids: list[int]) -> None:
-    """Refund each payment marked refund_pending, at most once (Stripe idempotency key)."""
+def refund_delay(attempts: int) -> dt.timedelta:
+    """How long a failed refund waits before its next automatic attempt: 5, 10, 20 ... minutes, at most 12 hours."""
+    return min(FIRST_REFUND_RETRY * (2 ** max(attempts - 1, 0)), LAST_REFUND_RETRY)
+
+
+def refund_payments(payment_ids: list[int], now: dt.datetime | None = None) -> list[int]:
+    """Refund each payment marked refund_pending, at most once (Stripe idempotency key). One that
+    fails becomes refund_failed, with its attempts, last error and when to try again. Returns the ids refunded."""
+    done = []
     for payment_id in payment_ids:
         payment = db.session.get(Payment, payment_id)
         if payment is None or payment.status != "refund_pending":
             continue
+        intent_id, number = payment.provider_ref, payment.order.number
         try:
-            client().v1.refunds.create(
-                params={"payment_intent": payment.provider_ref,
-                        "metadata": {"order_number": payment.order.number}},
-                options={"idempotency_key": f"refund-{payment.provider_ref}"})
-        except (stripe.StripeError, PaymentsUnavailable) as error:
-            log.error("refund of %s (order %s) failed; it stays pending: %s", payment.provider_ref,
-                      payment.order.number, error)
+            gateway().refund(intent_id, metadata={"order_number": number},
+                             idempotency_key=f"refund-{intent_id}")
+        except (ports.GatewayError, PaymentsUnavailable) as error:
+            log.error("refund of %s (order %s) failed: %s", intent_id, number, error)
+            _refund_outcome(intent_id, error=f"{type(error).__name__}: {error}", now=now or utcnow())
             continue
-        with write_transaction():
-            payment = _locked_payment(payment.provider_ref)
-            payment.status = "refunded"
-        log.info("refunded %s for order %s", payment.provider_ref, payment.order.number)
+        _refund_outcome(intent_id, error=None, now=now or utcnow())
+        done.append(payment_id)
+        log.info("refunded %s for order %s", intent_id, number)
+    return done
+
+
+def _refund_outcome(intent_id: str, *, error: str | None, now: dt.datetime) -> None:
+    with write_transaction():
+        payment = _locked_payment(intent_id)
+        if payment is None or payment.status != "refund_pending":
+            return
+        payment.refund_attempts = (payment.refund_attempts or 0) + 1
+        if error is None:
+            payment.status, payment.refund_error, payment.refund_retry_at = "refunded", None, None
+        else:
+            payment.status, payment.refund_error = "refund_failed", error[:1000]
+            payment.refund_retry_at = now + refund_delay(payment.refund_attempts)
+
+
+def _requeue_refunds(where) -> list[int]:
+    with write_transaction():
+        found = list(db.session.scalars(sa.select(Payment).where(Payment.provider == "stripe",
+                                                                 Payment.status == "refund_failed", *where)
+                                        .order_by(Payment.id).with_for_update(key_share=True)
+                                        .execution_options(populate_existing=True)))
+        for payment in found:
+            payment.status = "refund_pending"
+        return [p.id for p in found]
+
+
+def retry_refunds_of(number: str, staff_user) -> RefundRetry:
+    """Staff try the failed refunds of an order again, now."""
+    order = _order(number)
+    ids = _requeue_refunds([Payment.order_id == order.id])
+    done = refund_payments(ids)
+    with write_transaction():
+        db.session.add(AuditLog(user_id=staff_user.id, action="payment.refund_retry", entity="order",
+                                entity_id=number, data={"tried": len(ids), "refunded": len(done)}))
+    return RefundRetry(tried=len(ids), refunded=len(done))
+
+
+def retry_failed_refunds(now: dt.datetime | None = None, limit: int = 50) -> list[int]:
+    """For a worker: try again the failed refunds whose wait is over (and that have not failed too often)."""
+    now = now or utcnow()
+    due = list(db.session.scalars(sa.select(Payment.id).where(
+        Payment.status == "refund_failed", Payment.refund_attempts < MAX_REFUND_ATTEMPTS,
+        sa.or_(Payment.refund_retry_at.is_(None), Payment.refund_retry_at <= now)).order_by(Payment.id).limit(limit)))
+    if not due:
+        return []
+    return refund_payments(_requeue_refunds([Payment.id.in_(due)]), now)
+
+
+def payment_issues(number: str) -> list[PaymentIssue]:
+    """What staff should know about an order's payments: events not applied, refunds that failed."""
+    order = _order(number)
+    issues = [PaymentIssue(kind="refund_failed", at=p.updated_at, intent_id=p.provider_ref or "",
+                           amount_minor=p.amount_minor, currency=p.currency, attempts=p.refund_attempts or 0,
+                           error=p.refund_error)
+              for p in sorted(order.payments, key=lambda p: p.id) if p.status == "refund_failed"]
+    for row in db.session.scalars(sa.select(AuditLog).where(AuditLog.action == ANOMALY, AuditLog.entity == "order",
+                                                            AuditLog.entity_id == number).order_by(AuditLog.id)):
+        data = row.data or {}
+        received = data.get("amount_received")
+        issues.append(PaymentIssue(
+            kind=str(data.get("kind") or "unknown_intent"), at=row.created_at, intent_id=str(data.get("intent") or ""),
+            amount_minor=received if isinstance(received, int) else data.get("amount"),
+            currency=data.get("currency") or None, expected_minor=data.get("expected_minor"),
+            expected_currency=data.get("expected_currency")))
+    return issues
 
 
 def cancel_intents(intent_ids: list[str]) -> None:
@@ -394,11 +485,11 @@ def cancel_intents(intent_ids: list[str]) -> None:
     when its event arrives."""
     if not intent_ids or not configured():
         return
-    api = client()
+    api = gateway()
     for intent_id in intent_ids:
         try:
-            api.v1.payment_intents.cancel(intent_id)
-        except stripe.StripeError as error:
+            api.cancel_intent(intent_id)
+        except ports.GatewayError as error:
             log.info("could not cancel %s: %s", intent_id, error)
 
 

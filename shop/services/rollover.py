@@ -100,9 +100,11 @@ def _move(shipment_id: int, now: dt.datetime) -> Moved | None:
             "to_departure": planned.departure.isoformat(),
             "delivery": [planned.delivery_earliest.isoformat(), planned.delivery_latest.isoformat()]})
         db.session.refresh(shipment, ["line"])
-        outbox.enqueue(order.email, "departure_moved", order.lang, order=order, moved=moved,
-                       line_name=shipment.line.display_name(order.lang),
-                       link=outbox.absolute_url("checkout.order_page", lang=order.lang, number=order.number))
+        outbox.enqueue(order.email, "departure_moved", order.lang, order=outbox.order_params(order, order.lang),
+                       moved={"departs_at": planned.departure.isoformat(),
+                              "delivery_earliest": planned.delivery_earliest.isoformat(),
+                              "delivery_latest": planned.delivery_latest.isoformat()},
+                       line_name=shipment.line.display_name(order.lang), link=outbox.order_link(order))
         return moved
 
 

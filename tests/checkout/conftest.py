@@ -2,10 +2,8 @@
 and a live server with Stripe configured against it."""
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
-import threading
 import time
 from decimal import Decimal
 
@@ -123,36 +121,7 @@ def event_payload(event_id: str, kind: str, intent: dict) -> bytes:
                        "data": {"object": intent}}).encode()
 
 
-# ---- localstripe ---------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def localstripe_url():
-    """localstripe on 127.0.0.1 and a free port, in a thread with its own event loop, saving nothing."""
-    import localstripe.resources
-    localstripe.resources.Store.dump_to_disk = lambda self: None
-    from aiohttp import web
-    from localstripe.server import app as stripe_app
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(stripe_app, access_log=None)
-    ready = threading.Event()
-
-    def serve():
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        ready.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(15), "localstripe did not start"
-    yield f"http://127.0.0.1:{port}"
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
-    loop.close()
-
+# ---- localstripe (the localstripe_url fixture is in tests/conftest.py, shared with tests/security) ----
 
 def stripe_config(localstripe_url: str) -> dict:
     return {"STRIPE_SECRET_KEY": "sk_test_kashgar", "STRIPE_PUBLISHABLE_KEY": "pk_test_kashgar",

@@ -8,6 +8,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from shop.adapters.documents import PrintedDocuments
 from shop.extensions import db
 from shop.models import Shipment
 from shop.services import documents, fulfilment
@@ -121,8 +122,10 @@ def test_id_numbers_are_masked_in_the_middle():
     assert documents.mask_id_number("") == ""
 
 
-def test_barcodes_are_inline_svg_without_a_prologue():
-    svg = str(documents.barcode_svg("KHG0000000014"))
-    assert svg.startswith("<svg") and "<?xml" not in svg and "DOCTYPE" not in svg
-    with pytest.raises(documents.DocumentError):
-        documents.barcode_svg("列巴")
+def test_barcodes_are_inline_svg_without_a_prologue(app):
+    with app.app_context():  # through the documents adapter the app wires
+        svg = str(documents.barcode_svg("KHG0000000014"))
+        assert svg.startswith("<svg") and "<?xml" not in svg and "DOCTYPE" not in svg
+        with pytest.raises(documents.DocumentError):
+            documents.barcode_svg("列巴")
+    assert PrintedDocuments().barcode_svg("KHG0000000014", 12.0) == svg

@@ -21,7 +21,11 @@ def _merchant_account(email: str, lang: str) -> None:
 
 
 def _mail(to: str):
+    """The messages written to `to`, rendered as the worker delivers them."""
     from shop.models import OutboxMessage
+    from shop.services import outbox
+    outbox.deliver_pending()
+    db.session.expire_all()
     return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to == to)))
 
 

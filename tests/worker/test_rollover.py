@@ -46,6 +46,9 @@ def test_a_missed_departure_moves_to_the_next_one_of_its_line(app):
         assert after.delivery_latest > old_latest
         assert db.session.get(Departure, old_departure).booked_kg == 0
         assert departure.booked_kg == old_booked
+        from shop.services import outbox
+        outbox.deliver_pending()
+        db.session.expire_all()
         mail = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
         assert mail.subject == f"Новые сроки доставки заказа {number}"
         assert "уйдёт следующим" in mail.body and "Грузовик до Москвы" in mail.body

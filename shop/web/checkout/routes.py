@@ -20,6 +20,7 @@ from shop.models import utcnow
 from shop.services import addresses, cart, ordering, outbox, payments, pricing, quotes
 from shop.web.checkout import bp, labels
 from shop.web.checkout.forms import ActionForm, CheckoutForm
+from shop.web.mail_render import shop_url
 from shop.web.roles import role_required
 
 log = logging.getLogger(__name__)
@@ -439,7 +440,10 @@ def pay(number: str):
     except payments.PaymentsUnavailable:
         flash(_("Card payments are not available right now. Please try again in a few minutes."), "error")
         return redirect(url_for("checkout.order_page", number=number))
-    return render_template("checkout/pay.html", order=order, prepared=prepared, deadline=ordering.deadline_of(order))
+    # Where Stripe sends the buyer back: the shop's own address, never the request's Host.
+    return_url = shop_url("checkout.order_page", lang=current_language(), number=number, paid=1)
+    return render_template("checkout/pay.html", order=order, prepared=prepared, deadline=ordering.deadline_of(order),
+                           return_url=return_url)
 
 
 @bp.post("/orders/<number>/pay")

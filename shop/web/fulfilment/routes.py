@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from shop.domain.orders import IllegalTransition
 from shop.i18n import BABEL_LOCALE, LANGUAGES, current_language
-from shop.services import documents
+from shop.services import documents, ordering, payments
 from shop.services import fulfilment as desk
 from shop.web.fulfilment import bp
 from shop.web.fulfilment.words import refusal, template_helpers
@@ -212,7 +212,25 @@ def order(number: str):
         found = desk.get_order(number)
     except desk.NotFound:
         abort(404)
-    return render_template("fulfilment/order.html", order=found)
+    return render_template("fulfilment/order.html", order=found, payment_issues=payments.payment_issues(number),
+                           minor_to_amount=payments.from_stripe_amount)
+
+
+@bp.post("/orders/<number>/refunds/retry")
+def retry_refunds(number: str):
+    """Try the order's failed refunds again, now."""
+    default = url_for("fulfilment.order", number=number)
+    try:
+        result = payments.retry_refunds_of(number, current_user._get_current_object())
+    except ordering.OrderNotFound:
+        abort(404)
+    if result.refunded:
+        flash(ngettext("%(num)d refund went through.", "%(num)d refunds went through.", result.refunded), "success")
+    elif result.tried:
+        flash(_("The refund failed again; it stays on the order for another try."), "error")
+    else:
+        flash(_("No failed refund is waiting on this order: nothing changed."), "warning")
+    return _back(default)
 
 
 @bp.post("/orders/<number>/delivered")

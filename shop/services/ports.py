@@ -1,0 +1,138 @@
+"""What the services ask of the outside world (payments, mail, documents), as small interfaces,
+and the registry through which they reach the concrete adapters wired in shop/bootstrap.py."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from shop.services.settings import Settings
+
+# ---- payments -----------------------------------------------------------------------------
+
+
+class GatewayError(Exception):
+    """The payment provider refused or failed; `message` is what it said (may be shown to the buyer)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class GatewayUnavailable(GatewayError):
+    """The provider did not answer, or answered with an error of its own."""
+
+
+class CardDeclined(GatewayError):
+    """The card was declined."""
+
+
+class GatewayRefused(GatewayError):
+    """The provider refused the request as invalid (a card it cannot use, an intent in the wrong state)."""
+
+
+class SignatureInvalid(GatewayError):
+    """A webhook body whose signature does not match."""
+
+
+class WebhooksNotConfigured(GatewayError):
+    """No webhook secret: events cannot be verified."""
+
+
+class PaymentGateway(Protocol):
+    """PaymentIntents, refunds and signed events. Intents and events are plain dicts in the provider's
+    shape (amounts in its minor units, `amount_received`, `currency` in lower case, `metadata`)."""
+
+    def create_intent(self, *, amount_minor: int, currency: str, methods: tuple[str, ...],
+                      metadata: dict[str, str], idempotency_key: str) -> dict: ...
+
+    def retrieve_intent(self, intent_id: str) -> dict: ...
+
+    def confirm_intent(self, intent_id: str, *, payment_method: str | None = None,
+                       token: str | None = None) -> dict: ...
+
+    def cancel_intent(self, intent_id: str) -> None: ...
+
+    def refund(self, intent_id: str, *, metadata: dict[str, str], idempotency_key: str) -> str: ...
+
+    def verify_event(self, payload: bytes, signature: str) -> dict: ...
+
+
+# ---- mail ---------------------------------------------------------------------------------
+
+
+class MailDeliveryError(Exception):
+    """The mail could not be handed on; it stays in the outbox for another attempt."""
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    to: str
+    lang: str
+    subject: str
+    text: str
+    html: str
+
+
+class MailRenderer(Protocol):
+    """Turns (template, language, JSON-able parameters) into a subject, a text and an HTML part."""
+
+    def render(self, template: str, lang: str, params: dict[str, Any]) -> RenderedMail: ...
+
+
+class Mailer(Protocol):
+    def send(self, mail: OutgoingMail) -> None: ...
+
+
+# ---- documents ----------------------------------------------------------------------------
+
+
+class DocumentError(Exception):
+    """A document that cannot be made (a value a barcode cannot carry, a resource refused)."""
+
+
+class DocumentMaker(Protocol):
+    def pdf(self, html: str) -> bytes: ...
+
+    def barcode_svg(self, data: str, height_mm: float) -> str: ...
+
+
+# ---- the registry -------------------------------------------------------------------------
+
+
+@dataclass
+class Registry:
+    """The adapters of one running shop. `payments` is None when no payment provider is configured."""
+
+    settings: Settings
+    mailer: Mailer
+    mail_renderer: MailRenderer
+    documents: DocumentMaker
+    payments: PaymentGateway | None = None
+
+
+_lookup: Callable[[], Registry] | None = None
+
+
+def install(lookup: Callable[[], Registry]) -> None:
+    """Tell the services how to find the running shop's registry (done once, by the app factory)."""
+    global _lookup
+    _lookup = lookup
+
+
+def registry() -> Registry:
+    """The registry of the shop this call runs in."""
+    if _lookup is None:
+        raise RuntimeError("no shop registry installed: build the app with shop.create_app()")
+    return _lookup()
+
+
+def settings() -> Settings:
+    return registry().settings
