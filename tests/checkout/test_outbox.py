@@ -42,6 +42,7 @@ def test_an_order_rolled_back_after_its_mail_was_queued_sends_nothing(app, buyer
     assert _mails(tmp_path) == []
 
 
+@pytest.mark.committed  # the outbox delivers on a connection of its own: only committed mail is seen
 def test_a_mail_queued_in_an_open_transaction_waits_for_its_commit(app, world, tmp_path):
     app.config["MAIL_DIR"] = str(tmp_path)
     with app.app_context():
