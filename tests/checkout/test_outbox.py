@@ -92,6 +92,7 @@ class _Down:
         raise MailDeliveryError("ConnectionRefusedError: [Errno 111] Connection refused")
 
 
+@pytest.mark.committed  # delivery writes in a session of its own, read back after a rollback
 def test_a_failed_delivery_is_counted_and_tried_again_after_a_wait(app, world, tmp_path):
     app.config["MAIL_DIR"] = str(tmp_path)
     with app.app_context():
