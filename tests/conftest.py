@@ -43,11 +43,6 @@ _empty_tables, _migrate, _base_config = empty_tables, migrate, base_config
 install_test_session()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "committed: needs real commits seen by other connections "
-                                       "(threads, another engine); runs on the empty database, emptied after")
-
-
 class _Schemas:
     """PostgreSQL schemas made for this run (this worker), dropped at its end."""
 
