@@ -77,9 +77,9 @@ def test_placeholder_picture_is_sized_and_described_as_decorative(shop):
 
 
 def test_delivery_promise_partial_is_included(shop, monkeypatch):
-    from shop.services import quotes
+    from shop.web.storefront import routes
     seen = []
-    monkeypatch.setattr(quotes, "product_promise", lambda product, lang: seen.append((product.sku, lang)))
+    monkeypatch.setattr(routes, "product_promise", lambda product, ctx: seen.append((product.sku, ctx.lang)))
     page(shop.test_client(), "/ru/products/alenka-milk-chocolate")
     assert seen == [("RU-CHOC-1", "ru")]
 

@@ -17,9 +17,11 @@ from shop.domain import customs
 from shop.domain import orders as order_rules
 from shop.i18n import current_language
 from shop.models import utcnow
-from shop.services import addresses, cart, ordering, outbox, payments, pricing, quotes
+from shop.services import addresses, cart, ordering, outbox, payments, quotes
+from shop.web import words
 from shop.web.checkout import bp, labels
 from shop.web.checkout.forms import ActionForm, CheckoutForm
+from shop.web.context import buyer_context
 from shop.web.roles import role_required
 
 log = logging.getLogger(__name__)
@@ -71,17 +73,11 @@ class QuoteView:
 
 
 def _served_countries() -> list[str]:
-    codes = {country.upper() for line in quotes.line_set().lines for country in line.serves}
-    return sorted(codes, key=labels.country_name)
+    return sorted(quotes.served_countries(buyer_context().memo), key=labels.country_name)
 
 
 def _line_names(lang: str) -> dict[str, str]:
-    return {code: info.name(lang) for code, info in quotes.line_set().info.items()}
-
-
-def _reason(line_code: str, code: str, params) -> str:
-    info = quotes.line_set().info.get(line_code)
-    return quotes.reason_text(code, params, mode=info.mode if info else None)
+    return {code: info.name(lang) for code, info in quotes.line_set(buyer_context().memo).info.items()}
 
 
 def _quote_view(pairs, country: str, city: str) -> QuoteView | None:
@@ -104,13 +100,14 @@ def _quote_view(pairs, country: str, city: str) -> QuoteView | None:
             total_cny=goods + option.cost + option.taxes, earliest=option.delivery_earliest,
             latest=option.delivery_latest, over_limit=option.over_order_limit))
     for ruled in quote.ruled_out:
-        view.ruled_out.append((names.get(ruled.line, ruled.line), _reason(ruled.line, ruled.code, ruled.params)))
+        view.ruled_out.append((names.get(ruled.line, ruled.line),
+                               words.ruling_text(ruled.line, ruled.code, ruled.params, buyer_context().memo)))
     view.unshippable = [product_names.get(sku, sku) for sku in quote.unshippable]
     return view
 
 
 def _cart_pairs():
-    return [(line.product, line.quantity) for line in cart.cart_lines()]
+    return [(line.product, line.quantity) for line in cart.cart_lines(buyer_context())]
 
 
 # ---- the checkout page --------------------------------------------------------------------
@@ -129,9 +126,9 @@ def _prefill(form: CheckoutForm) -> None:
         form.city.data, form.address.data, form.postcode.data = saved.city, saved.address, saved.postcode
     else:
         # The destination the buyer picked for delivery promises on the product pages.
-        place = quotes.current_destination(current_language())
+        ctx = buyer_context()
         form.name.data = current_user.name
-        form.country.data, form.city.data = place.country, quotes.city_name(place.city, current_language())
+        form.country.data, form.city.data = ctx.place.country, words.city_name(ctx.place.city, ctx.lang)
     form.line.data = "auto"
     form.payment_method.data = "stripe" if payments.configured() else "cod"
 
@@ -144,7 +141,7 @@ def _render(form: CheckoutForm, pairs, countries, *, status: int = 200, page_err
         except Exception:  # noqa: BLE001  a quoting problem must not take the whole page down
             log.exception("quoting the checkout failed")
             quote = None
-    currency = pricing.buyer_currency(current_language())
+    currency = buyer_context().currency
     goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
     return render_template(
         "checkout/checkout.html", form=form, pairs=pairs, quote=quote, currency=currency, goods_cny=goods,
@@ -231,18 +228,12 @@ def _check(form: CheckoutForm, pairs, countries) -> tuple[dict | None, list[str]
         _set_error(form, "payment_method", _("Cash on delivery is not available for imports into China; "
                                              "please pay by card."))
 
-    choice = (form.line.data or "auto").strip()
-    known = ordering.line_codes()
-    unknown = [code for code in choice.split("+") if code not in known] if choice != "auto" else []
-    if unknown or len(choice) > 200:
-        _set_error(form, "line", _("We do not know the shipping line “%(code)s”.", code=(unknown or [choice])[0][:40]))
+    # The line, the import limits and the stock are place_order's to refuse (see `checkout`).
+    choice = (form.line.data or "auto").strip()[:200]
 
     id_name = " ".join((form.id_name.data or "").split())
     id_number = (form.id_number.data or "").strip().upper()
     if country == "CN":
-        goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
-        if goods > customs.ORDER_LIMIT_CNY:  # whoever the buyer is
-            page_errors.append(_limit_message(ordering.ImportLimitExceeded("order", goods, customs.ORDER_LIMIT_CNY)))
         if not id_name:
             _set_error(form, "id_name", _("Please enter your name exactly as on your ID card."))
         elif len(id_name) > 60:
@@ -254,14 +245,6 @@ def _check(form: CheckoutForm, pairs, countries) -> tuple[dict | None, list[str]
                 id_number = customs.validate_prc_id(id_number, today=dt.date.today())
             except customs.InvalidIdNumber as error:
                 _set_error(form, "id_number", _ID_MESSAGES[error.code]())
-            else:
-                try:
-                    ordering.check_import_allowance(goods, id_number, utcnow())
-                except ordering.ImportLimitExceeded as error:
-                    message = _limit_message(error)
-                    _set_error(form, "id_number", message)
-                    if message not in page_errors:
-                        page_errors.append(message)
 
     if page_errors or any(getattr(form, name).errors for name in (
             "name", "phone", "country", "city", "address", "postcode", "line", "payment_method", "id_name",
@@ -333,7 +316,7 @@ def checkout():
         placed = ordering.place_order(
             user_id=current_user.id, email=current_user.email, lang=current_language(),
             items=[(p.id, q) for p, q in pairs], address=address, line=values["line"],
-            payment_method=values["method"], currency=pricing.buyer_currency(current_language()),
+            payment_method=values["method"], currency=buyer_context().currency,
             idempotency_key=key, id_name=values["id_name"], id_number=values["id_number"])
     except ordering.OutOfStock as error:
         return _render(form, pairs, countries, status=409, page_errors=_out_of_stock_messages(error))
@@ -352,7 +335,8 @@ def checkout():
         return _render(form, pairs, countries, status=409)
     except ordering.ImportLimitExceeded as error:
         message = _limit_message(error)
-        _set_error(form, "id_number", message)
+        if error.kind == "annual":  # the ID number's allowance; the per-order limit is the cart's
+            _set_error(form, "id_number", message)
         return _render(form, pairs, countries, status=400, page_errors=[message])
     except ordering.IdentityRequired:
         _set_error(form, "id_name", _("Please enter your name exactly as on your ID card."))
@@ -382,7 +366,7 @@ def shipping_options():
         log.exception("quoting for the options block failed")
         quote = None
     return render_template("checkout/_options.html", quote=quote, selected_line=request.args.get("line") or "auto",
-                           currency=pricing.buyer_currency(current_language()), errors=[],
+                           currency=buyer_context().currency, errors=[],
                            is_import=country == "CN")
 
 
