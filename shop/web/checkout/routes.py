@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -17,9 +16,9 @@ from shop.domain import customs
 from shop.domain import orders as order_rules
 from shop.i18n import current_language
 from shop.models import utcnow
-from shop.services import addresses, cart, ordering, outbox, payments, quotes
+from shop.services import addresses, ordering, outbox, payments
 from shop.web import words
-from shop.web.checkout import bp, labels
+from shop.web.checkout import bp, labels, shipping
 from shop.web.checkout.forms import ActionForm, CheckoutForm
 from shop.web.context import buyer_context
 from shop.web.roles import role_required
@@ -34,80 +33,6 @@ def checkout_helpers():
     return {"labels": labels, "label": labels.label, "country_name": labels.country_name, "now_utc": utcnow,
             # Babel formatting for this page's language (money and price as the storefront shows them).
             "money": labels.money, "price": labels.price}
-
-
-# ---- shipping options as the page shows them ----------------------------------------------
-
-@dataclass
-class ShipmentView:
-    line_code: str
-    line_name: str
-    items: list[tuple[str, int]]
-    departure: dt.datetime
-    earliest: dt.date
-    latest: dt.date
-    cost_cny: Decimal
-
-
-@dataclass
-class OptionView:
-    value: str
-    labels: tuple[str, ...]
-    shipments: list[ShipmentView]
-    cost_cny: Decimal
-    taxes_cny: Decimal
-    tax_kind: str
-    total_cny: Decimal
-    earliest: dt.date
-    latest: dt.date
-    over_limit: bool
-
-
-@dataclass
-class QuoteView:
-    country: str
-    city: str
-    options: list[OptionView] = field(default_factory=list)
-    ruled_out: list[tuple[str, str]] = field(default_factory=list)
-    unshippable: list[str] = field(default_factory=list)
-
-
-def _served_countries() -> list[str]:
-    return sorted(quotes.served_countries(buyer_context().memo), key=labels.country_name)
-
-
-def _line_names(lang: str) -> dict[str, str]:
-    return {code: info.name(lang) for code, info in quotes.line_set(buyer_context().memo).info.items()}
-
-
-def _quote_view(pairs, country: str, city: str) -> QuoteView | None:
-    """The options for this cart and destination, or None until both country and city are known."""
-    if not pairs or not country or not city.strip():
-        return None
-    lang = current_language()
-    names = _line_names(lang)
-    product_names = {p.sku: (p.text(lang).name if p.text(lang) else p.sku) for p, _q in pairs}
-    quote = ordering.quote_items(pairs, country, city)
-    goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
-    view = QuoteView(country, city)
-    for option in quote.options:
-        view.options.append(OptionView(
-            value=ordering.option_value(option), labels=option.labels,
-            shipments=[ShipmentView(s.line, names.get(s.line, s.line),
-                                    [(product_names.get(sku, sku), q) for sku, q in s.items], s.departure,
-                                    s.delivery_earliest, s.delivery_latest, s.cost) for s in option.shipments],
-            cost_cny=option.cost, taxes_cny=option.taxes, tax_kind=option.tax_kind,
-            total_cny=goods + option.cost + option.taxes, earliest=option.delivery_earliest,
-            latest=option.delivery_latest, over_limit=option.over_order_limit))
-    for ruled in quote.ruled_out:
-        view.ruled_out.append((names.get(ruled.line, ruled.line),
-                               words.ruling_text(ruled.line, ruled.code, ruled.params, buyer_context().memo)))
-    view.unshippable = [product_names.get(sku, sku) for sku in quote.unshippable]
-    return view
-
-
-def _cart_pairs():
-    return [(line.product, line.quantity) for line in cart.cart_lines(buyer_context())]
 
 
 # ---- the checkout page --------------------------------------------------------------------
@@ -137,7 +62,7 @@ def _render(form: CheckoutForm, pairs, countries, *, status: int = 200, page_err
     country = (form.country.data or "").upper()
     if quote is None:
         try:
-            quote = _quote_view(pairs, country, form.city.data or "")
+            quote = shipping.quote_view(pairs, country, form.city.data or "")
         except Exception:  # noqa: BLE001  a quoting problem must not take the whole page down
             log.exception("quoting the checkout failed")
             quote = None
@@ -207,9 +132,10 @@ def _money_cny(amount) -> str:
     return labels.money(amount, "CNY")
 
 
-def _check(form: CheckoutForm, pairs, countries) -> tuple[dict | None, list[str]]:
-    """Check every field for the chosen destination; put a message beside each bad one.
-    Returns the cleaned values (None when something is wrong) and page-level messages."""
+def _check(form: CheckoutForm, countries) -> dict | None:
+    """Check what the form alone can tell for the chosen destination, putting a message beside
+    each bad field; the cleaned values, or None when something is wrong. What the order needs
+    beyond the form (the line, stock, the import limits) is place_order's to refuse."""
     result = addresses.check_address(
         name=form.name.data, phone=form.phone.data, country=form.country.data, city=form.city.data,
         address=form.address.data, postcode=form.postcode.data, countries=set(countries))
@@ -219,7 +145,6 @@ def _check(form: CheckoutForm, pairs, countries) -> tuple[dict | None, list[str]
         params = {**params, "country_name": labels.country_name(country),
                   "example": f"\u2066{params.get('example', '')}\u2069"}
         _set_error(form, name, _message(name, code, params))
-    page_errors: list[str] = []
 
     method = (form.payment_method.data or "").strip()
     if method not in ("stripe", "cod") or (method == "stripe" and not payments.configured()):
@@ -228,7 +153,6 @@ def _check(form: CheckoutForm, pairs, countries) -> tuple[dict | None, list[str]
         _set_error(form, "payment_method", _("Cash on delivery is not available for imports into China; "
                                              "please pay by card."))
 
-    # The line, the import limits and the stock are place_order's to refuse (see `checkout`).
     choice = (form.line.data or "auto").strip()[:200]
 
     id_name = " ".join((form.id_name.data or "").split())
@@ -246,14 +170,14 @@ def _check(form: CheckoutForm, pairs, countries) -> tuple[dict | None, list[str]
             except customs.InvalidIdNumber as error:
                 _set_error(form, "id_number", _ID_MESSAGES[error.code]())
 
-    if page_errors or any(getattr(form, name).errors for name in (
+    if any(getattr(form, name).errors for name in (
             "name", "phone", "country", "city", "address", "postcode", "line", "payment_method", "id_name",
             "id_number")):
-        return None, page_errors
+        return None
     values = dict(result.values)
     values.update(method=method, line=choice, id_name=id_name if country == "CN" else None,
                   id_number=id_number if country == "CN" else None)
-    return values, page_errors
+    return values
 
 
 def _out_of_stock_messages(error: ordering.OutOfStock) -> list[str]:
@@ -280,10 +204,10 @@ def _destination_of(number: str, method: str) -> str:
 def checkout():
     """One page: address, shipping option, ID for imports, payment; POST places the order."""
     form = CheckoutForm()
-    countries = _served_countries()
+    countries = shipping.served_countries()
     form.country.choices = [("", _("Choose a country"))] + [(c, labels.country_name(c)) for c in countries]
     if request.method == "GET":
-        pairs = _cart_pairs()
+        pairs = shipping.cart_pairs()
         if not pairs:
             flash(_("Your cart is empty."), "warning")
             return redirect(url_for("storefront.cart"))
@@ -300,16 +224,16 @@ def checkout():
             return redirect(_destination_of(placed.number, placed.payment_method), 303)
     else:
         key = form.idempotency_key.data = secrets.token_urlsafe(24)
-    pairs = _cart_pairs()
+    pairs = shipping.cart_pairs()
     if "update_shipping" in request.form:
         return _render(form, pairs, countries)
     if not pairs:
         flash(_("Your cart is empty."), "warning")
         return redirect(url_for("storefront.cart"))
 
-    values, page_errors = _check(form, pairs, countries)
+    values = _check(form, countries)
     if values is None:
-        return _render(form, pairs, countries, status=400, page_errors=page_errors)
+        return _render(form, pairs, countries, status=400)
     address = ordering.ShippingAddress(name=values["name"], phone=values["phone"], country=values["country"],
                                        city=values["city"], address=values["address"], postcode=values["postcode"])
     try:
@@ -359,9 +283,9 @@ def shipping_options():
     """The shipping options block alone, for the page's script to refresh as the address changes."""
     country = (request.args.get("country") or "").strip().upper()[:2]
     city = (request.args.get("city") or "").strip()[:80]
-    pairs = _cart_pairs()
+    pairs = shipping.cart_pairs()
     try:
-        quote = _quote_view(pairs, country, city)
+        quote = shipping.quote_view(pairs, country, city)
     except Exception:  # noqa: BLE001
         log.exception("quoting for the options block failed")
         quote = None
