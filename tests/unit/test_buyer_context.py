@@ -53,3 +53,24 @@ def test_a_place_parses_from_its_form_value_and_refuses_what_is_not_one():
     assert Place.parse(Place("PK", "Lahore").value) == Place("PK", "Lahore")
     for bad in ("XX:Somewhere", "RU:", "Moscow", None, "RU:" + "x" * 81):
         assert Place.parse(bad) is None
+
+
+REQUEST_FREE = ("cart", "pricing", "catalogue", "lines", "quotes", "addresses", "slugs", "context")
+WEB = {"flask", "flask_login", "flask_babel", "flask_wtf", "werkzeug", "babel", "wtforms", "jinja2"}
+
+
+@pytest.mark.parametrize("module", REQUEST_FREE)
+def test_the_use_cases_that_take_a_buyer_context_import_no_web_framework(module):
+    import ast
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "shop" / "services" / f"{module}.py"
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module)
+    assert {r.split(".")[0] for r in roots} & WEB == set()
+    # Nor the shop's own request-bound modules, nor the demo data.
+    assert not {r for r in roots if r in ("shop.i18n", "shop.demo") or r.startswith(("shop.web", "shop.demo."))}
