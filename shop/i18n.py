@@ -2,13 +2,16 @@
 from flask import g, request
 from werkzeug.routing import BaseConverter
 
-LANGUAGES = ("en", "zh", "ru", "ur")
-RTL = frozenset({"ur"})
-# What <html lang> carries and what Babel formats with.
-HTML_LANG = {"en": "en", "zh": "zh-Hans", "ru": "ru", "ur": "ur"}
-BABEL_LOCALE = {"en": "en", "zh": "zh_Hans_CN", "ru": "ru", "ur": "ur_PK"}
-LANGUAGE_NAMES = {"en": "English", "zh": "中文", "ru": "Русский", "ur": "اردو"}
-DEFAULT_CURRENCY = {"en": "USD", "zh": "CNY", "ru": "RUB", "ur": "PKR"}
+# The constants live in the domain, so services can use them without Flask.
+from shop.domain.languages import (  # noqa: F401  (re-exported)
+    BABEL_LOCALE,
+    DEFAULT_CURRENCY,
+    HTML_LANG,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    RTL,
+)
+
 LANG_COOKIE = "lang"
 
 

@@ -11,6 +11,7 @@ import phonenumbers
 import sqlalchemy as sa
 from unidecode import unidecode
 
+from shop.domain import places
 from shop.extensions import db
 from shop.models import Address
 
@@ -34,8 +35,8 @@ POSTCODES: dict[str, PostcodeRule] = {
     "TJ": PostcodeRule(re.compile(r"[0-9]{6}"), "734000"),
 }
 
-# Native spellings of cities the express lines name, beside those the routing adapter knows
-# (quotes.CITY_NAMES), so a buyer may type "لاہور" or "Москва" and still be routed: routing
+# Native spellings of cities the express lines name, beside those shop.domain.places knows,
+# so a buyer may type "لاہور" or "Москва" and still be routed: routing
 # compares Latin names.
 CITY_ALIASES: dict[str, str] = {
     "алма-ата": "Almaty", "москве": "Moscow", "пекин": "Beijing", "санкт петербург": "Saint Petersburg",
@@ -45,15 +46,7 @@ CITY_ALIASES: dict[str, str] = {
 
 @functools.cache
 def _city_aliases() -> dict[str, str]:
-    aliases = dict(CITY_ALIASES)
-    try:
-        from shop.services.quotes import CITY_NAMES
-    except ImportError:
-        return aliases
-    for latin_name, names in CITY_NAMES.items():
-        for native in names.values():
-            aliases.setdefault(native.casefold(), latin_name)
-    return aliases
+    return places.native_city_names() | CITY_ALIASES
 
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩０１２３４５６７８９", "0123456789" * 3)
@@ -199,6 +192,12 @@ def latin_block(values: dict[str, str]) -> str:
 def last_address(user_id: int) -> Address | None:
     """The address the buyer used most recently."""
     return db.session.scalar(sa.select(Address).where(Address.user_id == user_id).order_by(Address.id.desc()).limit(1))
+
+
+def recent_addresses(user_id: int, limit: int = 10) -> list[Address]:
+    """The buyer's address book, most recently used first."""
+    return list(db.session.scalars(
+        sa.select(Address).where(Address.user_id == user_id).order_by(Address.id.desc()).limit(limit)))
 
 
 def remember_address(user_id: int, values: dict[str, str]) -> None:

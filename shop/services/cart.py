@@ -1,6 +1,8 @@
-"""The buyer's cart: in the signed session for guests, in CartItem rows for a signed-in buyer.
+"""The buyer's cart: the guest's lines the web layer keeps (in the signed session), or CartItem
+rows for a signed-in buyer.
 
-Every function works on the cart of the current request. Quantities are whole numbers from
+Every function works on the cart of the BuyerContext it is given; a change to a guest's cart
+returns the lines to keep (CartChange.guest_lines), for the web layer to store. Quantities are whole numbers from
 1 to 99 and never more than the stock available; breaking a rule raises a CartError whose
 `code` the web layer turns into a translated message.
 """
@@ -10,17 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import session
-from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from shop.database import write_transaction
 from shop.extensions import db
-from shop.models import CartItem, Product, User
+from shop.models import CartItem, Product
 from shop.services import catalogue
+from shop.services.context import BuyerContext, GuestLines
 
-SESSION_KEY = "cart"
 MAX_QUANTITY = 99
 MAX_LINES = 50
 MAX_SKU_LENGTH = 40
@@ -34,6 +34,15 @@ class CartLine:
     @property
     def subtotal_cny(self) -> Decimal:
         return self.product.price_cny * self.quantity
+
+
+@dataclass(frozen=True)
+class CartChange:
+    """What a change left: the product's line, and for a guest the whole cart to keep."""
+
+    line: CartLine | None
+    guest_lines: GuestLines | None = None  # None: the cart is in the database
+    changed: bool = True
 
 
 class CartError(Exception):
@@ -95,33 +104,25 @@ def _checked(quantity: int) -> int:
 
 # ---- where the cart lives ----------------------------------------------------------------
 
-def _buyer() -> User | None:
-    user = current_user._get_current_object() if current_user else None
-    return user if user is not None and user.is_authenticated else None
-
-
-def _session_lines() -> list[tuple[str, int]]:
-    """The guest's cart from the signed session; anything malformed is dropped."""
-    raw = session.get(SESSION_KEY)
+def clean_guest_lines(raw: object) -> GuestLines:
+    """A guest's cart as the session kept it ([[sku, quantity], ...]); anything malformed is dropped."""
     lines: list[tuple[str, int]] = []
     if not isinstance(raw, list):
-        return lines
+        return ()
     seen = set()
     for entry in raw[:MAX_LINES]:
-        if (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+        if (isinstance(entry, (list, tuple)) and len(entry) == 2 and isinstance(entry[0], str)
                 and 0 < len(entry[0]) <= MAX_SKU_LENGTH and entry[0] not in seen
                 and isinstance(entry[1], int) and not isinstance(entry[1], bool)
                 and 1 <= entry[1] <= MAX_QUANTITY):
             lines.append((entry[0], entry[1]))
             seen.add(entry[0])
-    return lines
+    return tuple(lines)
 
 
-def _save_session_lines(lines: list[tuple[str, int]]) -> None:
-    if lines:
-        session[SESSION_KEY] = [[sku, quantity] for sku, quantity in lines]
-    else:
-        session.pop(SESSION_KEY, None)
+def guest_lines_to_keep(lines: GuestLines) -> list[list]:
+    """The guest's lines as the session keeps them (JSON lists)."""
+    return [[sku, quantity] for sku, quantity in lines]
 
 
 def _product_by_sku(sku: str) -> Product:
@@ -141,15 +142,14 @@ def _with_product_details(stmt):
 
 # ---- reading ----------------------------------------------------------------------------
 
-def cart_lines() -> list[CartLine]:
-    """The current cart, products loaded with their translations (a fixed number of queries)."""
-    user = _buyer()
-    if user is not None:
+def cart_lines(ctx: BuyerContext) -> list[CartLine]:
+    """The buyer's cart, products loaded with their translations (a fixed number of queries)."""
+    if ctx.user_id is not None:
         items = db.session.scalars(_with_product_details(
-            sa.select(CartItem).join(Product).where(CartItem.user_id == user.id, Product.active.is_(True))
+            sa.select(CartItem).join(Product).where(CartItem.user_id == ctx.user_id, Product.active.is_(True))
             .order_by(CartItem.id)))
         return [CartLine(item.product, item.quantity) for item in items]
-    lines = _session_lines()
+    lines = ctx.guest_lines
     if not lines:
         return []
     products = {p.sku: p for p in db.session.scalars(catalogue.with_details(
@@ -157,27 +157,26 @@ def cart_lines() -> list[CartLine]:
     return [CartLine(products[sku], quantity) for sku, quantity in lines if sku in products]
 
 
-def cart_count() -> int:
+def cart_count(ctx: BuyerContext) -> int:
     """How many items (units) the cart holds."""
-    user = _buyer()
-    if user is not None:
+    if ctx.user_id is not None:
         total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(CartItem.quantity), 0))
-                                  .join(Product).where(CartItem.user_id == user.id, Product.active.is_(True)))
+                                  .join(Product).where(CartItem.user_id == ctx.user_id, Product.active.is_(True)))
         return int(total or 0)
-    return guest_item_count()
+    return guest_item_count(ctx.guest_lines)
 
 
-def guest_item_count() -> int:
-    """How many items the session's guest cart holds (no database, no user lookup)."""
-    return sum(quantity for _, quantity in _session_lines())
+def guest_item_count(lines: GuestLines) -> int:
+    """How many items a guest's cart holds (no database)."""
+    return sum(quantity for _, quantity in lines)
 
 
-def _quantity_in_cart(product: Product, user: User | None) -> int:
-    if user is not None:
+def _quantity_in_cart(product: Product, ctx: BuyerContext) -> int:
+    if ctx.user_id is not None:
         found = db.session.scalar(sa.select(CartItem.quantity).where(
-            CartItem.user_id == user.id, CartItem.product_id == product.id))
+            CartItem.user_id == ctx.user_id, CartItem.product_id == product.id))
         return int(found or 0)
-    return dict(_session_lines()).get(product.sku, 0)
+    return dict(ctx.guest_lines).get(product.sku, 0)
 
 
 def _check_stock(product: Product, wanted: int, in_cart: int) -> None:
@@ -188,69 +187,57 @@ def _check_stock(product: Product, wanted: int, in_cart: int) -> None:
 
 # ---- changing ---------------------------------------------------------------------------
 
-def add_to_cart(sku: str, quantity: int) -> CartLine:
-    """Put `quantity` more of the product into the cart; returns its line as it now stands."""
+def add_to_cart(ctx: BuyerContext, sku: str, quantity: int) -> CartChange:
+    """Put `quantity` more of the product into the cart; its line as it now stands."""
     quantity = _checked(quantity)
     product = _product_by_sku(sku)
-    user = _buyer()
-    in_cart = _quantity_in_cart(product, user)
+    in_cart = _quantity_in_cart(product, ctx)
     wanted = in_cart + quantity
     if wanted > MAX_QUANTITY:
         raise QuantityLimit(MAX_QUANTITY - in_cart)
     _check_stock(product, wanted, in_cart)
-    _store(product, wanted, user)
-    return CartLine(product, wanted)
+    return _store(ctx, product, wanted)
 
 
-def set_quantity(sku: str, quantity: int) -> CartLine:
+def set_quantity(ctx: BuyerContext, sku: str, quantity: int) -> CartChange:
     """Change how many of a product the cart holds (1 to 99; `remove` takes it out)."""
     quantity = _checked(quantity)
     product = _product_by_sku(sku)
-    user = _buyer()
-    in_cart = _quantity_in_cart(product, user)
-    if in_cart == 0:
+    if _quantity_in_cart(product, ctx) == 0:
         raise UnknownProduct(sku)
     _check_stock(product, quantity, 0)  # the new quantity replaces what the cart holds
-    _store(product, quantity, user)
-    return CartLine(product, quantity)
+    return _store(ctx, product, quantity)
 
 
-def remove(sku: str) -> bool:
-    """Take a product out of the cart; False when it was not there."""
-    user = _buyer()
+def remove(ctx: BuyerContext, sku: str) -> CartChange:
+    """Take a product out of the cart (`changed` is False when it was not there)."""
     sku = (sku or "").strip()
-    if user is not None:
+    if ctx.user_id is not None:
         product_id = db.session.scalar(sa.select(Product.id).where(Product.sku == sku)) if sku else None
         if product_id is None:
-            return False
+            return CartChange(None, None, False)
         with write_transaction() as s:
             deleted = s.execute(sa.delete(CartItem).where(
-                CartItem.user_id == user.id, CartItem.product_id == product_id)).rowcount
-        return bool(deleted)
-    lines = _session_lines()
-    kept = [(s, q) for s, q in lines if s != sku]
-    _save_session_lines(kept)
-    return len(kept) != len(lines)
+                CartItem.user_id == ctx.user_id, CartItem.product_id == product_id)).rowcount
+        return CartChange(None, None, bool(deleted))
+    kept = tuple((s, q) for s, q in ctx.guest_lines if s != sku)
+    return CartChange(None, kept, len(kept) != len(ctx.guest_lines))
 
 
-def clear_cart() -> None:
+def clear_cart(ctx: BuyerContext) -> CartChange:
     """Empty the cart (after an order is placed, for instance)."""
-    user = _buyer()
-    if user is not None:
+    if ctx.user_id is not None:
         with write_transaction() as s:
-            s.execute(sa.delete(CartItem).where(CartItem.user_id == user.id))
-    session.pop(SESSION_KEY, None)
+            s.execute(sa.delete(CartItem).where(CartItem.user_id == ctx.user_id))
+    return CartChange(None, ())
 
 
-def merge_session_cart_into_user(user: User) -> int:
-    """Move the guest cart of this session into `user`'s cart (call at sign-in; safe twice).
+def merge_guest_cart(user_id: int, lines: GuestLines) -> int:
+    """Move a guest's cart lines into `user_id`'s cart (at sign-in; the caller then forgets them).
 
     Quantities add up, capped at 99 and at the stock available; products no longer on sale
-    are dropped. The session cart is emptied, so a second call has nothing to merge.
-    Returns how many lines were merged."""
-    lines = _session_lines()
+    are dropped. Returns how many lines were merged."""
     if not lines:
-        session.pop(SESSION_KEY, None)
         return 0
     products = {p.sku: p for p in db.session.scalars(
         sa.select(Product).where(Product.sku.in_([sku for sku, _ in lines]), Product.active.is_(True)))}
@@ -260,7 +247,7 @@ def merge_session_cart_into_user(user: User) -> int:
         try:
             with write_transaction() as s:
                 existing = {item.product_id: item for item in s.scalars(
-                    sa.select(CartItem).where(CartItem.user_id == user.id))}
+                    sa.select(CartItem).where(CartItem.user_id == user_id))}
                 merged = 0
                 for sku, quantity in lines:
                     product = products.get(sku)
@@ -271,7 +258,7 @@ def merge_session_cart_into_user(user: User) -> int:
                     if total < 1:
                         continue
                     if item is None:
-                        s.add(CartItem(user_id=user.id, product_id=product.id, quantity=total))
+                        s.add(CartItem(user_id=user_id, product_id=product.id, quantity=total))
                     else:
                         item.quantity = total
                     merged += 1
@@ -279,33 +266,33 @@ def merge_session_cart_into_user(user: User) -> int:
         except IntegrityError:
             if attempt:
                 raise
-    session.pop(SESSION_KEY, None)
     return merged
 
 
-def _store(product: Product, quantity: int, user: User | None) -> None:
-    if user is None:
-        lines = _session_lines()
-        if product.sku not in dict(lines) and len(lines) >= MAX_LINES:
-            raise CartFull(f"at most {MAX_LINES} different products")
+def _store(ctx: BuyerContext, product: Product, quantity: int) -> CartChange:
+    line = CartLine(product, quantity)
+    if ctx.user_id is None:
+        lines = list(ctx.guest_lines)
         if product.sku in dict(lines):
             lines = [(s, quantity if s == product.sku else q) for s, q in lines]
+        elif len(lines) >= MAX_LINES:
+            raise CartFull(f"at most {MAX_LINES} different products")
         else:
             lines.append((product.sku, quantity))
-        _save_session_lines(lines)
-        return
+        return CartChange(line, tuple(lines))
     for attempt in range(2):
         try:
             with write_transaction() as s:
                 item = s.scalar(sa.select(CartItem).where(
-                    CartItem.user_id == user.id, CartItem.product_id == product.id))
+                    CartItem.user_id == ctx.user_id, CartItem.product_id == product.id))
                 if item is None:
-                    if s.scalar(sa.select(sa.func.count()).where(CartItem.user_id == user.id)) >= MAX_LINES:
+                    if s.scalar(sa.select(sa.func.count()).where(CartItem.user_id == ctx.user_id)) >= MAX_LINES:
                         raise CartFull(f"at most {MAX_LINES} different products")
-                    s.add(CartItem(user_id=user.id, product_id=product.id, quantity=quantity))
+                    s.add(CartItem(user_id=ctx.user_id, product_id=product.id, quantity=quantity))
                 else:
                     item.quantity = quantity
-            return
+            return CartChange(line)
         except IntegrityError:
             if attempt:
                 raise
+    raise AssertionError("unreachable")  # the loop returns or raises

@@ -5,13 +5,13 @@ import math
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import g, has_app_context
 from sqlalchemy.orm import selectinload
 
+from shop.domain.languages import LANGUAGES as LANGS
 from shop.extensions import db
-from shop.i18n import LANGUAGES as LANGS
 from shop.models import Category, Lot, Product, ProductTranslation
 from shop.services import search
+from shop.services.context import Memo
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 
@@ -132,36 +132,35 @@ def category_tree() -> CategoryTree:
     return CategoryTree.of(_load_categories())
 
 
-def category_nodes() -> CategoryTree:
-    """Every category as plain data with its names in every language, loaded once a request.
+def category_nodes(memo: Memo | None = None) -> CategoryTree:
+    """Every category as plain data with its names in every language, loaded once per `memo`.
 
-    The request keeps copies, not ORM rows: pages need only names and slugs, and rows kept
-    on `g` past the session made this interpreter crash (Python 3.11.7: heap corruption
-    under PYTHONMALLOC=debug after the English home page; cause not found)."""
-    cached = getattr(g, "_category_nodes", None) if has_app_context() else None
-    if cached is not None:
-        return cached
-    tree = CategoryTree.of([
+    The memo keeps copies, not ORM rows: pages need only names and slugs, and rows kept past
+    the session made this interpreter crash (Python 3.11.7: heap corruption under
+    PYTHONMALLOC=debug after the English home page; cause not found)."""
+    return memo.get("category_nodes", _load_nodes) if memo is not None else _load_nodes()
+
+
+def _load_nodes() -> CategoryTree:
+    return CategoryTree.of([
         CategoryNode(c.id, c.slug, c.parent_id, {t.lang: CategoryText(t.name, t.description or "")
                                                  for t in c.translations})
         for c in _load_categories()])
-    if has_app_context():
-        g._category_nodes = tree
-    return tree
 
 
-def category_and_descendants(slug: str) -> list[int] | None:
+def category_and_descendants(slug: str, memo: Memo | None = None) -> list[int] | None:
     """Ids of the category named by `slug` and its children, or None when it does not exist."""
-    tree = category_nodes()
+    tree = category_nodes(memo)
     category = tree.by_slug.get(slug)
     return tree.descendant_ids(category) if category is not None else None
 
 
-def product_query(*, category: str | None = None, origin: str | None = None, product_ids=None):
+def product_query(*, category: str | None = None, origin: str | None = None, product_ids=None,
+                  memo: Memo | None = None):
     """The select for active products with the filters applied (None when a filter names nothing)."""
     stmt = sa.select(Product).where(Product.active.is_(True))
     if category:
-        ids = category_and_descendants(category)
+        ids = category_and_descendants(category, memo)
         if ids is None:
             return None
         stmt = stmt.where(Product.category_id.in_(ids))
@@ -193,12 +192,12 @@ def paginate(stmt, page: int, per_page: int, order_by=None, count_stmt=None) -> 
 
 
 def listing(*, lang: str, q: str = "", category: str | None = None, origin: str | None = None,
-            sort: str = "relevance", page: int = 1, per_page: int = 24) -> Listing:
+            sort: str = "relevance", page: int = 1, per_page: int = 24, memo: Memo | None = None) -> Listing:
     """Active products matching the search words and filters, sorted, one page of them.
 
     Raises UnknownCategory for a slug that names nothing; an origin nobody sells from is
     simply an empty listing."""
-    tree = category_nodes()
+    tree = category_nodes(memo)
     chosen = None
     stmt = sa.select(Product).where(Product.active.is_(True))
     if category:
@@ -261,6 +260,14 @@ def origin_counts() -> list[tuple[str, int]]:
     rows = db.session.execute(sa.select(Product.origin_country, count).where(Product.active.is_(True))
                               .group_by(Product.origin_country).order_by(count.desc(), Product.origin_country))
     return [(code, int(n)) for code, n in rows]
+
+
+_ON_SALE = sa.select(Product).where(Product.sku.in_(sa.bindparam("skus", expanding=True)), Product.active.is_(True))
+
+
+def on_sale_by_sku(skus: list[str]) -> dict[str, Product]:
+    """The products on sale among `skus`, by SKU (those not on sale are missing)."""
+    return {p.sku: p for p in db.session.scalars(_ON_SALE, {"skus": list(skus)})} if skus else {}
 
 
 def get_by_sku(sku: str) -> Product | None:

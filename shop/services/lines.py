@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import g, has_app_context
 
 from shop.database import write_transaction
 from shop.domain import routing
 from shop.extensions import db
 from shop.models import Departure, ExpressLine, LineClosure
 from shop.services.admin import NotFound, audit, jsonable
+from shop.services.context import Memo
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +85,13 @@ def _routing_rows() -> tuple:
     return tuple(tuple(row) for row in db.session.execute(_ROUTING_ROWS))
 
 
-def line_set() -> LineSet:
-    """The active lines, reused across requests until their rows change (checked once a request)."""
-    in_request = has_app_context()
-    if in_request:
-        current = g.get("_line_set")
-        if current is not None:
-            return current
+def line_set(memo: Memo | None = None) -> LineSet:
+    """The active lines, reused across requests until their rows change (checked once per
+    `memo`, i.e. once a request when the caller passes the buyer's; else on every call)."""
+    return memo.get("line_set", _current_line_set) if memo is not None else _current_line_set()
+
+
+def _current_line_set() -> LineSet:
     rows = _routing_rows()
     key = str(db.engine.url)
     cached = _cache.get(key)
@@ -100,19 +100,12 @@ def line_set() -> LineSet:
             cached = _cache.get(key)
             if cached is None or cached.rows != rows:
                 cached = _cache[key] = _build(rows)
-    if in_request:
-        g._line_set = cached
     return cached
 
 
-def _forget_request_lines() -> None:
-    if has_app_context():
-        g.pop("_line_set", None)
-
-
-def domain_lines() -> list[routing.Line]:
+def domain_lines(memo: Memo | None = None) -> list[routing.Line]:
     """The active express lines as routing.Line objects (cached; see line_set)."""
-    return list(line_set().lines)
+    return list(line_set(memo).lines)
 
 
 def _build(rows: tuple) -> LineSet:
@@ -233,7 +226,6 @@ def update_line(code: str, values: dict, user_id: int | None) -> dict:
         if changed:
             to_domain(line)  # the routing's own checks, before anything is written
             audit(user_id, "express_line.update", "express_line", code, changed)
-    _forget_request_lines()
     return changed
 
 
@@ -251,7 +243,6 @@ def add_closure(code: str, *, start: dt.date, end: dt.date, yearly: bool, kind: 
         audit(user_id, "express_line.closure_add", "express_line", code,
               {"closure": closure.id, "start": start.isoformat(), "end": end.isoformat(), "yearly": yearly,
                "kind": kind, "note": note})
-    _forget_request_lines()
     return closure
 
 
@@ -266,7 +257,6 @@ def remove_closure(code: str, closure_id: int, user_id: int | None) -> None:
               {"closure": closure.id, "start": closure.start.isoformat(), "end": closure.end.isoformat(),
                "yearly": closure.yearly, "kind": closure.kind})
         db.session.delete(closure)
-    _forget_request_lines()
 
 
 # ---- served places as admins type them --------------------------------------------------

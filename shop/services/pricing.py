@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import g, request
 
+from shop.domain import money
+from shop.domain.languages import DEFAULT_CURRENCY
 from shop.extensions import db
-from shop.i18n import DEFAULT_CURRENCY
 from shop.models import ExchangeRate
+from shop.services.context import Memo
 
+# The currencies a buyer may see prices in (each one is in shop.domain.money's table).
 CURRENCIES = ("CNY", "USD", "RUB", "PKR", "KGS", "KZT", "UZS", "TJS")
-CURRENCY_COOKIE = "currency"
+assert set(CURRENCIES) <= set(money.CURRENCIES)
 
 
 @dataclass(frozen=True)
@@ -23,43 +25,49 @@ class Rate:
     as_of: dt.date | None
 
 
-def latest_rates() -> dict[str, Rate]:
-    """The newest rate of every currency (CNY is always 1); cached for the request."""
-    cached = getattr(g, "_rates", None)
-    if cached is not None:
-        return cached
-    newest = (
-        sa.select(ExchangeRate.currency, sa.func.max(ExchangeRate.as_of).label("as_of"))
-        .group_by(ExchangeRate.currency)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(ExchangeRate).join(
-            newest, sa.and_(ExchangeRate.currency == newest.c.currency, ExchangeRate.as_of == newest.c.as_of)
-        )
-    ).scalars()
-    rates = {r.currency: Rate(r.currency, r.rate, r.as_of) for r in rows}
+Rates = dict[str, Rate]
+
+_NEWEST = (sa.select(ExchangeRate.currency, sa.func.max(ExchangeRate.as_of).label("as_of"))
+           .group_by(ExchangeRate.currency).subquery())
+_LATEST = sa.select(ExchangeRate).join(
+    _NEWEST, sa.and_(ExchangeRate.currency == _NEWEST.c.currency, ExchangeRate.as_of == _NEWEST.c.as_of))
+
+
+def _load_rates() -> Rates:
+    rates = {r.currency: Rate(r.currency, Decimal(r.rate), r.as_of) for r in db.session.scalars(_LATEST)}
     rates["CNY"] = Rate("CNY", Decimal(1), None)
-    g._rates = rates
     return rates
 
 
-def buyer_currency(lang: str) -> str:
-    """The currency the buyer chose (cookie), else the language's default, if we have its rate."""
-    rates = latest_rates()
-    chosen = request.cookies.get(CURRENCY_COOKIE) if request else None
+def latest_rates(memo: Memo | None = None) -> Rates:
+    """The newest rate of every currency (CNY is always 1); read once per `memo`."""
+    return memo.get("rates", _load_rates) if memo is not None else _load_rates()
+
+
+def cny_per_unit(currency: str, rates: Rates | None = None) -> Decimal | None:
+    """CNY for one unit of `currency`: the inverse of the newest rate (units per CNY)."""
+    if currency == "CNY":
+        return Decimal(1)
+    rate = (rates if rates is not None else latest_rates()).get(currency)
+    return Decimal(1) / rate.per_cny if rate is not None and rate.per_cny else None
+
+
+def buyer_currency(lang: str, chosen: str | None, rates: Rates) -> str:
+    """The currency the buyer chose, else the language's default, if we have its rate."""
     if chosen in CURRENCIES and chosen in rates:
         return chosen
     default = DEFAULT_CURRENCY.get(lang, "USD")
     return default if default in rates else "CNY"
 
 
-def convert(amount_cny: Decimal, currency: str) -> Decimal:
-    """CNY to `currency` at the latest rate, rounded to the fen/kopeck."""
-    rate = latest_rates().get(currency)
+def convert(amount_cny: Decimal, currency: str, rates: Rates | None = None) -> Decimal:
+    """CNY to `currency` at the latest rate, rounded half up to the fen/kopeck."""
+    rate = (rates if rates is not None else latest_rates()).get(currency)
     if rate is None:
         raise KeyError(currency)
-    return (Decimal(amount_cny) * rate.per_cny).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if currency == "CNY":
+        return money.Money(Decimal(amount_cny), "CNY").quantize().amount
+    return money.convert(money.Money(Decimal(amount_cny), "CNY"), rate.per_cny, currency).amount
 
 
 @dataclass(frozen=True)
@@ -76,18 +84,18 @@ class DisplayPrice:
         return self.currency != "CNY"
 
 
-def display_price(amount_cny: Decimal, currency: str) -> DisplayPrice:
+def display_price(amount_cny: Decimal, currency: str, rates: Rates | None = None) -> DisplayPrice:
     """`amount_cny` converted for display at the latest rate of `currency`."""
-    rate = latest_rates()[currency]
-    return DisplayPrice(convert(amount_cny, currency), currency, Decimal(amount_cny), rate.as_of)
+    rates = rates if rates is not None else latest_rates()
+    return DisplayPrice(convert(amount_cny, currency, rates), currency, Decimal(amount_cny), rates[currency].as_of)
 
 
-def offered_currencies() -> list[str]:
+def offered_currencies(rates: Rates | None = None) -> list[str]:
     """The currencies a buyer can choose: those the shop trades in and has a rate for."""
-    rates = latest_rates()
+    rates = rates if rates is not None else latest_rates()
     return [code for code in CURRENCIES if code in rates]
 
 
-def rate_date(currency: str) -> dt.date | None:
-    rate = latest_rates().get(currency)
+def rate_date(currency: str, rates: Rates | None = None) -> dt.date | None:
+    rate = (rates if rates is not None else latest_rates()).get(currency)
     return rate.as_of if rate else None

@@ -10,6 +10,7 @@ from flask_babel import format_date, get_locale
 
 from shop.i18n import BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, LANGUAGES, current_language, is_rtl
 from shop.services import pricing
+from shop.web.context import buyer_context
 
 
 def url_in_language(lang: str) -> str:
@@ -40,8 +41,8 @@ def money(amount, currency: str = "CNY") -> str:
 
 def price(amount_cny) -> str:
     """A CNY price shown in the buyer's currency."""
-    currency = pricing.buyer_currency(current_language())
-    return money(pricing.convert(amount_cny, currency), currency)
+    ctx = buyer_context()
+    return money(pricing.convert(amount_cny, ctx.currency, pricing.latest_rates(ctx.memo)), ctx.currency)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from shop.extensions import db
 from shop.models import Product
 from shop.services import quotes
+from shop.web.context import DESTINATION_COOKIE
 
 from .conftest import csrf_token
 
@@ -44,7 +45,7 @@ def test_perfume_to_islamabad_waits_for_the_pass_in_winter(demo, clock):
     reasons = {r["line"]: r for r in answer["ruled_out"]}
     assert reasons["KHG-PK-TRUCK"]["reason"] == "1 اپریل تک موسمی بندش"
     client = demo.test_client()
-    client.set_cookie(quotes.DESTINATION_COOKIE, "PK:Islamabad")
+    client.set_cookie(DESTINATION_COOKIE, "PK:Islamabad")
     html = client.get(f"/en/products/{slug}").get_data(as_text=True)
     assert "is closed for the season until April 1." in html
 

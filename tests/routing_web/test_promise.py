@@ -11,7 +11,8 @@ from flask import render_template
 from shop.domain.routing import SHANGHAI
 from shop.extensions import db
 from shop.models import Product
-from shop.services import quotes
+from shop.web.context import DESTINATION_COOKIE, buyer_context
+from shop.web.storefront.promise import product_promise
 
 from .conftest import csrf_token
 
@@ -24,12 +25,12 @@ def world(shared_world, clock):
 
 
 def promise_for(app, sku, lang, cookie=None):
-    headers = {"Cookie": f"{quotes.DESTINATION_COOKIE}={cookie}"} if cookie else {}
+    headers = {"Cookie": f"{DESTINATION_COOKIE}={cookie}"} if cookie else {}
     with app.test_request_context(f"/{lang}/products/x", headers=headers):
         from flask import g
         g.lang = lang
         product = db.session.scalar(sa.select(Product).where(Product.sku == sku))
-        promise = quotes.product_promise(product, lang)
+        promise = product_promise(product, buyer_context())
         html = render_template("storefront/_delivery_promise.html", promise=promise, lang=lang)
         return promise, html
 
@@ -105,14 +106,14 @@ def test_choosing_a_destination_remembers_it_and_goes_back(world):
                                                      "csrf_token": token})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/en/products/kg-honey-500")
-    assert client.get_cookie(quotes.DESTINATION_COOKIE).value == "PK:Lahore"
+    assert client.get_cookie(DESTINATION_COOKIE).value == "PK:Lahore"
 
 
 def test_choosing_country_and_city_fields_works_too_and_keeps_the_lines_spelling(world):
     client = world.test_client()
     token = csrf_token(client, "/en/login")
     client.post("/en/destination", data={"country": "kg", "city": "osh", "csrf_token": token})
-    assert client.get_cookie(quotes.DESTINATION_COOKIE).value == "KG:Osh"
+    assert client.get_cookie(DESTINATION_COOKIE).value == "KG:Osh"
 
 
 @pytest.mark.parametrize("data", [{"destination": "FR:Paris"}, {"destination": "garbage"}, {},
@@ -124,13 +125,13 @@ def test_a_destination_off_the_list_is_not_remembered_and_next_never_leaves_the_
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/")
     if data.get("destination") != "KG:Bishkek":
-        assert client.get_cookie(quotes.DESTINATION_COOKIE) is None
+        assert client.get_cookie(DESTINATION_COOKIE) is None
 
 
 def test_choosing_a_destination_needs_the_csrf_token(world):
     client = world.test_client()
     client.post("/en/destination", data={"destination": "PK:Lahore"})
-    assert client.get_cookie(quotes.DESTINATION_COOKIE) is None
+    assert client.get_cookie(DESTINATION_COOKIE) is None
 
 
 @pytest.mark.parametrize("lang, expected", [

@@ -13,6 +13,7 @@ from shop.domain import routing
 from shop.extensions import db
 from shop.models import Departure, ExpressLine, LineClosure
 from shop.services import lines, quotes
+from shop.web import words
 
 
 def test_lines_are_reused_while_their_rows_stay_the_same(world, api, admin_client):
@@ -92,7 +93,7 @@ def _texts(app, lang):
     from flask import g
     with app.test_request_context(f"/{lang}/"):
         g.lang = lang
-        return {(code, mode): quotes.reason_text(code, values, mode=mode)
+        return {(code, mode): words.reason_text(code, values, mode=mode)
                 for code, values in RULINGS.items() for mode in (None, *routing.MODES)}
 
 

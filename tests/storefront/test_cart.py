@@ -9,6 +9,7 @@ from flask_login import login_user
 from shop.extensions import db
 from shop.models import CartItem, Product, User
 from shop.services import cart
+from shop.web.context import bring_guest_cart, buyer_context, keep_cart
 
 
 def lines_on(html):
@@ -186,22 +187,22 @@ def test_merge_at_sign_in_adds_up_within_limits_and_is_safe_twice(shop, buyer):
         session["cart"] = [["RU-CHOC-1", 2], ["KZ-BREAD-1", 2], ["PK-ATTAR-1", 1], ["UZ-APRICOT-1", 1],
                            ["XX-GONE-1", 1]]
         login_user(user)
-        assert cart.merge_session_cart_into_user(user) == 3
+        assert bring_guest_cart(user.id) == 3
         assert "cart" not in session
-        assert cart.merge_session_cart_into_user(user) == 0
-        assert [(line.product.sku, line.quantity) for line in cart.cart_lines()] == [
+        assert bring_guest_cart(user.id) == 0
+        assert [(line.product.sku, line.quantity) for line in cart.cart_lines(buyer_context())] == [
             ("RU-CHOC-1", 3), ("KZ-BREAD-1", 3), ("PK-ATTAR-1", 1)]
-        assert cart.cart_count() == 7
+        assert cart.cart_count(buyer_context()) == 7
 
 
 def test_clear_cart_empties_both_stores(shop, buyer):
     with shop.test_request_context("/en/cart"):
         user = db.session.get(User, buyer)
         login_user(user)
-        cart.add_to_cart("RU-CHOC-1", 2)
+        keep_cart(cart.add_to_cart(buyer_context(), "RU-CHOC-1", 2))
         session["cart"] = [["KG-HONEY-1", 1]]
-        cart.clear_cart()
-        assert cart.cart_lines() == [] and "cart" not in session
+        keep_cart(cart.clear_cart(buyer_context()))
+        assert cart.cart_lines(buyer_context()) == [] and "cart" not in session
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
@@ -221,9 +222,9 @@ def test_cart_lines_load_in_a_fixed_number_of_queries(shop, buyer, signed_in):
             login_user(db.session.get(User, buyer))
         counts = []
         for skus in (extra[:1], extra):
-            cart.clear_cart()
+            keep_cart(cart.clear_cart(buyer_context()))
             for sku in skus:
-                cart.add_to_cart(sku, 1)
+                keep_cart(cart.add_to_cart(buyer_context(), sku, 1))
             db.session.expunge_all()
             if signed_in:
                 login_user(db.session.get(User, buyer))
@@ -231,7 +232,7 @@ def test_cart_lines_load_in_a_fixed_number_of_queries(shop, buyer, signed_in):
             listener = lambda *args, _seen=statements: _seen.append(args[2])  # noqa: E731
             event.listen(db.engine, "before_cursor_execute", listener)
             try:
-                lines = cart.cart_lines()
+                lines = cart.cart_lines(buyer_context())
                 names = [line.product.text("en").name for line in lines]
             finally:
                 event.remove(db.engine, "before_cursor_execute", listener)

@@ -1,17 +1,17 @@
 """Account views: sign in and out, register, the account page, change and reset a password."""
 import logging
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from shop.extensions import db, limiter, login_manager
 from shop.i18n import current_language
-from shop.models import Address, User
-from shop.services import accounts, cart, outbox
+from shop.models import User
+from shop.services import accounts, addresses, outbox
 from shop.web.account import bp
 from shop.web.account.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from shop.web.context import bring_guest_cart, forget_buyer_context
 from shop.web.redirects import local_path
 
 log = logging.getLogger(__name__)
@@ -39,10 +39,11 @@ def _sign_in(user: User, remember: bool = False) -> None:
     """Sign in and bring the guest's cart along."""
     login_user(user, remember=remember)
     try:
-        cart.merge_session_cart_into_user(user)
+        bring_guest_cart(user.id)
     except Exception:  # noqa: BLE001  a cart problem must not stop the sign-in itself
         db.session.rollback()
         log.exception("could not merge the guest cart of user %s", user.id)
+    forget_buyer_context()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -97,9 +98,7 @@ def logout():
 @login_required
 def account():
     """The buyer's account: orders, saved addresses, password."""
-    saved = list(db.session.scalars(
-        sa.select(Address).where(Address.user_id == current_user.id).order_by(Address.id.desc()).limit(10)))
-    return render_template("account/account.html", addresses=saved)
+    return render_template("account/account.html", addresses=addresses.recent_addresses(current_user.id))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

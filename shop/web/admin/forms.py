@@ -20,6 +20,7 @@ from shop.i18n import LANGUAGES
 from shop.models import ROLES
 from shop.services import lines as line_service
 from shop.services import pricing, quotes
+from shop.web.words import GOODS_NAMES
 
 REQUIRED = _l("This field is required.")
 MODE_NAMES = {"truck": _l("Truck"), "air": _l("Air"), "rail": _l("Rail"), "express": _l("Domestic express")}
@@ -215,7 +216,7 @@ class LineForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.mode.choices = [(mode, str(MODE_NAMES.get(mode, mode))) for mode in routing.MODES]
         self.weekdays.choices = weekday_choices()
-        self.refused_flags.choices = [(flag, str(quotes.GOODS_NAMES[flag])) for flag in routing.GOODS_FLAGS]
+        self.refused_flags.choices = [(flag, str(GOODS_NAMES[flag])) for flag in routing.GOODS_FLAGS]
         self.parsed_serves: dict[str, list[str]] = {}
 
     def validate_weekdays(self, field) -> None:

@@ -30,6 +30,7 @@ from shop.web.admin.forms import (
     weekday_choices,
 )
 from shop.web.redirects import switch_language
+from shop.web.words import GOODS_NAMES, country_name
 
 
 @bp.before_request
@@ -45,7 +46,7 @@ def _admins_only():
 @bp.context_processor
 def _names():
     return {"mode_names": MODE_NAMES, "kind_names": KIND_NAMES, "per_names": PER_NAMES, "role_names": ROLE_NAMES,
-            "goods_names": quotes.GOODS_NAMES, "admin_languages": LANGUAGES, "country_name": quotes.country_name,
+            "goods_names": GOODS_NAMES, "admin_languages": LANGUAGES, "country_name": country_name,
             "format_decimal": format_decimal, "format_percent": format_percent, "format_time": format_time,
             "format_datetime": format_datetime, "format_currency": format_currency, "day_month": _day_month}
 
@@ -196,7 +197,7 @@ def duty_rule_edit(country: str):
         _saved(changed)
         return redirect(url_for("admin.duty_rules"), 303)
     return render_template("admin/duty_rule_edit.html", rule=rule, form=form,
-                           country_name=quotes.country_name(rule.country, current_language())), \
+                           country_name=country_name(rule.country, current_language())), \
         (400 if form.errors else 200)
 
 

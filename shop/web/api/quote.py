@@ -5,17 +5,16 @@ import datetime as dt
 import json
 import re
 
-import sqlalchemy as sa
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from shop.domain import routing
-from shop.extensions import db
+from shop.domain import places, routing
 from shop.i18n import current_language
-from shop.models import Product
-from shop.services import quotes
+from shop.services import catalogue, quotes
 from shop.services.addresses import routing_city
+from shop.services.context import Memo
 from shop.web.api import bp
+from shop.web.api.quote_json import quote_to_json
 from shop.web.errors import json_error
 
 MAX_BODY_BYTES = 64 * 1024
@@ -77,7 +76,7 @@ def _destination(body: dict) -> tuple[str, str]:
         raise _missing("destination.country")
     if not isinstance(country, str):
         raise _wrong_type("destination.country", _("a two-letter country code"))
-    if not quotes.is_country(country.strip()):
+    if not places.is_country(country.strip()):
         raise BadRequest(422, "unknown_country", _("%(country)s is not a country code we know (ISO 3166, e.g. RU).",
                                                    country=country[:8]), "destination.country")
     city = destination.get("city", "")
@@ -160,12 +159,9 @@ def _when(body: dict) -> dt.datetime:
     return now if day == today else dt.datetime.combine(day, dt.time(0, 0), tzinfo=routing.SHANGHAI)
 
 
-_ON_SALE = sa.select(Product).where(Product.sku.in_(sa.bindparam("skus", expanding=True)), Product.active.is_(True))
-
-
-def _products(wanted: list[tuple[str, int]]) -> list[tuple[Product, int]]:
+def _products(wanted: list[tuple[str, int]]) -> list:
     skus = [sku for sku, _quantity in wanted]
-    found = {p.sku: p for p in db.session.scalars(_ON_SALE, {"skus": skus})}
+    found = catalogue.on_sale_by_sku(skus)
     for n, sku in enumerate(skus):
         if sku not in found:
             raise BadRequest(422, "unknown_sku", _("No product with SKU %(sku)s is on sale.", sku=sku[:MAX_SKU]),
@@ -177,13 +173,14 @@ def _products(wanted: list[tuple[str, int]]) -> list[tuple[Product, int]]:
 def quote():
     """Shipping options for items to a destination: cost, departure, delivery, taxes, ruled-out lines."""
     lang = current_language()
+    memo = Memo()
     try:
         body = _body()
         country, city = _destination(body)
         wanted = _items(body)
         when = _when(body)
         products = _products(wanted)
-        result = quotes.quote_products(products, country, city, when)
+        result = quotes.quote_products(products, country, city, when, memo=memo)
     except BadRequest as bad:
         return _localised(bad.response(), lang)
     except routing.MissingExchangeRate as missing:
@@ -193,7 +190,7 @@ def quote():
               currency=missing.currency)), lang)
     except routing.InvalidQuoteRequest as invalid:
         return _localised(json_error(422, invalid.code, _("These items cannot be quoted.")), lang)
-    return _localised((jsonify(quotes.quote_to_json(result, lang)), 200), lang)
+    return _localised((jsonify(quote_to_json(result, lang, memo)), 200), lang)
 
 
 def _localised(answer, lang: str):

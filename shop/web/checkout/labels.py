@@ -1,9 +1,10 @@
 """Words buyers read for the order's codes: statuses, payment methods, shipping labels."""
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from shop.i18n import current_language
 from shop.web.labels import ORDER_STATUS, label  # noqa: F401  (re-exported for the templates)
 from shop.web.templating import money, price  # noqa: F401
+from shop.web.words import country_name as _country_name
 
 PAYMENT_METHOD = {"stripe": _l("Card"), "cod": _l("Cash on delivery")}
 PAYMENT_STATUS = {
@@ -31,6 +32,5 @@ WALLET = {"card": _l("Card"), "alipay": _l("Alipay"), "wechat_pay": _l("WeChat P
 
 
 def country_name(code: str) -> str:
-    """The country's name in the page's language (Babel's territory names)."""
-    locale = get_locale()
-    return (locale.territories.get(code) if locale else None) or code
+    """The country's name in the page's language."""
+    return _country_name(code, current_language())

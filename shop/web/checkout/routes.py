@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -17,9 +16,11 @@ from shop.domain import customs
 from shop.domain import orders as order_rules
 from shop.i18n import current_language
 from shop.models import utcnow
-from shop.services import addresses, cart, ordering, outbox, payments, pricing, quotes
-from shop.web.checkout import bp, labels
+from shop.services import addresses, ordering, outbox, payments
+from shop.web import words
+from shop.web.checkout import bp, labels, shipping
 from shop.web.checkout.forms import ActionForm, CheckoutForm
+from shop.web.context import buyer_context
 from shop.web.mail_render import shop_url
 from shop.web.roles import role_required
 
@@ -33,85 +34,6 @@ def checkout_helpers():
     return {"labels": labels, "label": labels.label, "country_name": labels.country_name, "now_utc": utcnow,
             # Babel formatting for this page's language (money and price as the storefront shows them).
             "money": labels.money, "price": labels.price}
-
-
-# ---- shipping options as the page shows them ----------------------------------------------
-
-@dataclass
-class ShipmentView:
-    line_code: str
-    line_name: str
-    items: list[tuple[str, int]]
-    departure: dt.datetime
-    earliest: dt.date
-    latest: dt.date
-    cost_cny: Decimal
-
-
-@dataclass
-class OptionView:
-    value: str
-    labels: tuple[str, ...]
-    shipments: list[ShipmentView]
-    cost_cny: Decimal
-    taxes_cny: Decimal
-    tax_kind: str
-    total_cny: Decimal
-    earliest: dt.date
-    latest: dt.date
-    over_limit: bool
-
-
-@dataclass
-class QuoteView:
-    country: str
-    city: str
-    options: list[OptionView] = field(default_factory=list)
-    ruled_out: list[tuple[str, str]] = field(default_factory=list)
-    unshippable: list[str] = field(default_factory=list)
-
-
-def _served_countries() -> list[str]:
-    codes = {country.upper() for line in quotes.line_set().lines for country in line.serves}
-    return sorted(codes, key=labels.country_name)
-
-
-def _line_names(lang: str) -> dict[str, str]:
-    return {code: info.name(lang) for code, info in quotes.line_set().info.items()}
-
-
-def _reason(line_code: str, code: str, params) -> str:
-    info = quotes.line_set().info.get(line_code)
-    return quotes.reason_text(code, params, mode=info.mode if info else None)
-
-
-def _quote_view(pairs, country: str, city: str) -> QuoteView | None:
-    """The options for this cart and destination, or None until both country and city are known."""
-    if not pairs or not country or not city.strip():
-        return None
-    lang = current_language()
-    names = _line_names(lang)
-    product_names = {p.sku: (p.text(lang).name if p.text(lang) else p.sku) for p, _q in pairs}
-    quote = ordering.quote_items(pairs, country, city)
-    goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
-    view = QuoteView(country, city)
-    for option in quote.options:
-        view.options.append(OptionView(
-            value=ordering.option_value(option), labels=option.labels,
-            shipments=[ShipmentView(s.line, names.get(s.line, s.line),
-                                    [(product_names.get(sku, sku), q) for sku, q in s.items], s.departure,
-                                    s.delivery_earliest, s.delivery_latest, s.cost) for s in option.shipments],
-            cost_cny=option.cost, taxes_cny=option.taxes, tax_kind=option.tax_kind,
-            total_cny=goods + option.cost + option.taxes, earliest=option.delivery_earliest,
-            latest=option.delivery_latest, over_limit=option.over_order_limit))
-    for ruled in quote.ruled_out:
-        view.ruled_out.append((names.get(ruled.line, ruled.line), _reason(ruled.line, ruled.code, ruled.params)))
-    view.unshippable = [product_names.get(sku, sku) for sku in quote.unshippable]
-    return view
-
-
-def _cart_pairs():
-    return [(line.product, line.quantity) for line in cart.cart_lines()]
 
 
 # ---- the checkout page --------------------------------------------------------------------
@@ -130,9 +52,9 @@ def _prefill(form: CheckoutForm) -> None:
         form.city.data, form.address.data, form.postcode.data = saved.city, saved.address, saved.postcode
     else:
         # The destination the buyer picked for delivery promises on the product pages.
-        place = quotes.current_destination(current_language())
+        ctx = buyer_context()
         form.name.data = current_user.name
-        form.country.data, form.city.data = place.country, quotes.city_name(place.city, current_language())
+        form.country.data, form.city.data = ctx.place.country, words.city_name(ctx.place.city, ctx.lang)
     form.line.data = "auto"
     form.payment_method.data = "stripe" if payments.configured() else "cod"
 
@@ -141,11 +63,11 @@ def _render(form: CheckoutForm, pairs, countries, *, status: int = 200, page_err
     country = (form.country.data or "").upper()
     if quote is None:
         try:
-            quote = _quote_view(pairs, country, form.city.data or "")
+            quote = shipping.quote_view(pairs, country, form.city.data or "")
         except Exception:  # noqa: BLE001  a quoting problem must not take the whole page down
             log.exception("quoting the checkout failed")
             quote = None
-    currency = pricing.buyer_currency(current_language())
+    currency = buyer_context().currency
     goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
     return render_template(
         "checkout/checkout.html", form=form, pairs=pairs, quote=quote, currency=currency, goods_cny=goods,
@@ -211,9 +133,10 @@ def _money_cny(amount) -> str:
     return labels.money(amount, "CNY")
 
 
-def _check(form: CheckoutForm, pairs, countries) -> tuple[dict | None, list[str]]:
-    """Check every field for the chosen destination; put a message beside each bad one.
-    Returns the cleaned values (None when something is wrong) and page-level messages."""
+def _check(form: CheckoutForm, countries) -> dict | None:
+    """Check what the form alone can tell for the chosen destination, putting a message beside
+    each bad field; the cleaned values, or None when something is wrong. What the order needs
+    beyond the form (the line, stock, the import limits) is place_order's to refuse."""
     result = addresses.check_address(
         name=form.name.data, phone=form.phone.data, country=form.country.data, city=form.city.data,
         address=form.address.data, postcode=form.postcode.data, countries=set(countries))
@@ -223,7 +146,6 @@ def _check(form: CheckoutForm, pairs, countries) -> tuple[dict | None, list[str]
         params = {**params, "country_name": labels.country_name(country),
                   "example": f"\u2066{params.get('example', '')}\u2069"}
         _set_error(form, name, _message(name, code, params))
-    page_errors: list[str] = []
 
     method = (form.payment_method.data or "").strip()
     if method not in ("stripe", "cod") or (method == "stripe" and not payments.configured()):
@@ -232,18 +154,11 @@ def _check(form: CheckoutForm, pairs, countries) -> tuple[dict | None, list[str]
         _set_error(form, "payment_method", _("Cash on delivery is not available for imports into China; "
                                              "please pay by card."))
 
-    choice = (form.line.data or "auto").strip()
-    known = ordering.line_codes()
-    unknown = [code for code in choice.split("+") if code not in known] if choice != "auto" else []
-    if unknown or len(choice) > 200:
-        _set_error(form, "line", _("We do not know the shipping line “%(code)s”.", code=(unknown or [choice])[0][:40]))
+    choice = (form.line.data or "auto").strip()[:200]
 
     id_name = " ".join((form.id_name.data or "").split())
     id_number = (form.id_number.data or "").strip().upper()
     if country == "CN":
-        goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
-        if goods > customs.ORDER_LIMIT_CNY:  # whoever the buyer is
-            page_errors.append(_limit_message(ordering.ImportLimitExceeded("order", goods, customs.ORDER_LIMIT_CNY)))
         if not id_name:
             _set_error(form, "id_name", _("Please enter your name exactly as on your ID card."))
         elif len(id_name) > 60:
@@ -255,23 +170,15 @@ def _check(form: CheckoutForm, pairs, countries) -> tuple[dict | None, list[str]
                 id_number = customs.validate_prc_id(id_number, today=dt.date.today())
             except customs.InvalidIdNumber as error:
                 _set_error(form, "id_number", _ID_MESSAGES[error.code]())
-            else:
-                try:
-                    ordering.check_import_allowance(goods, id_number, utcnow())
-                except ordering.ImportLimitExceeded as error:
-                    message = _limit_message(error)
-                    _set_error(form, "id_number", message)
-                    if message not in page_errors:
-                        page_errors.append(message)
 
-    if page_errors or any(getattr(form, name).errors for name in (
+    if any(getattr(form, name).errors for name in (
             "name", "phone", "country", "city", "address", "postcode", "line", "payment_method", "id_name",
             "id_number")):
-        return None, page_errors
+        return None
     values = dict(result.values)
     values.update(method=method, line=choice, id_name=id_name if country == "CN" else None,
                   id_number=id_number if country == "CN" else None)
-    return values, page_errors
+    return values
 
 
 def _out_of_stock_messages(error: ordering.OutOfStock) -> list[str]:
@@ -298,10 +205,10 @@ def _destination_of(number: str, method: str) -> str:
 def checkout():
     """One page: address, shipping option, ID for imports, payment; POST places the order."""
     form = CheckoutForm()
-    countries = _served_countries()
+    countries = shipping.served_countries()
     form.country.choices = [("", _("Choose a country"))] + [(c, labels.country_name(c)) for c in countries]
     if request.method == "GET":
-        pairs = _cart_pairs()
+        pairs = shipping.cart_pairs()
         if not pairs:
             flash(_("Your cart is empty."), "warning")
             return redirect(url_for("storefront.cart"))
@@ -318,23 +225,23 @@ def checkout():
             return redirect(_destination_of(placed.number, placed.payment_method), 303)
     else:
         key = form.idempotency_key.data = secrets.token_urlsafe(24)
-    pairs = _cart_pairs()
+    pairs = shipping.cart_pairs()
     if "update_shipping" in request.form:
         return _render(form, pairs, countries)
     if not pairs:
         flash(_("Your cart is empty."), "warning")
         return redirect(url_for("storefront.cart"))
 
-    values, page_errors = _check(form, pairs, countries)
+    values = _check(form, countries)
     if values is None:
-        return _render(form, pairs, countries, status=400, page_errors=page_errors)
+        return _render(form, pairs, countries, status=400)
     address = ordering.ShippingAddress(name=values["name"], phone=values["phone"], country=values["country"],
                                        city=values["city"], address=values["address"], postcode=values["postcode"])
     try:
         placed = ordering.place_order(
             user_id=current_user.id, email=current_user.email, lang=current_language(),
             items=[(p.id, q) for p, q in pairs], address=address, line=values["line"],
-            payment_method=values["method"], currency=pricing.buyer_currency(current_language()),
+            payment_method=values["method"], currency=buyer_context().currency,
             idempotency_key=key, id_name=values["id_name"], id_number=values["id_number"])
     except ordering.OutOfStock as error:
         return _render(form, pairs, countries, status=409, page_errors=_out_of_stock_messages(error))
@@ -353,7 +260,8 @@ def checkout():
         return _render(form, pairs, countries, status=409)
     except ordering.ImportLimitExceeded as error:
         message = _limit_message(error)
-        _set_error(form, "id_number", message)
+        if error.kind == "annual":  # the ID number's allowance; the per-order limit is the cart's
+            _set_error(form, "id_number", message)
         return _render(form, pairs, countries, status=400, page_errors=[message])
     except ordering.IdentityRequired:
         _set_error(form, "id_name", _("Please enter your name exactly as on your ID card."))
@@ -376,14 +284,14 @@ def shipping_options():
     """The shipping options block alone, for the page's script to refresh as the address changes."""
     country = (request.args.get("country") or "").strip().upper()[:2]
     city = (request.args.get("city") or "").strip()[:80]
-    pairs = _cart_pairs()
+    pairs = shipping.cart_pairs()
     try:
-        quote = _quote_view(pairs, country, city)
+        quote = shipping.quote_view(pairs, country, city)
     except Exception:  # noqa: BLE001
         log.exception("quoting for the options block failed")
         quote = None
     return render_template("checkout/_options.html", quote=quote, selected_line=request.args.get("line") or "auto",
-                           currency=pricing.buyer_currency(current_language()), errors=[],
+                           currency=buyer_context().currency, errors=[],
                            is_import=country == "CN")
 
 

@@ -12,8 +12,8 @@ from shop.domain.orders import IllegalTransition
 from shop.i18n import HTML_LANG, current_language
 from shop.services import documents
 from shop.services import fulfilment as desk
-from shop.services.quotes import country_name
 from shop.web.labels import ORDER_STATUS  # noqa: F401  (used by the desk templates)
+from shop.web.words import country_name
 
 SHIPMENT_STATUS = {
     "pending": _l("Not in a wave yet"),

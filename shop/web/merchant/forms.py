@@ -12,11 +12,12 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from shop.domain.places import ISO_COUNTRIES
 from shop.domain.routing import GOODS_FLAGS
 from shop.i18n import current_language
 from shop.models import LOT_STATUSES
 from shop.services import catalogue, listings
-from shop.services.quotes import ISO_COUNTRIES, country_name
+from shop.web.words import country_name
 
 LANG_LABELS = {"en": _l("English"), "zh": _l("Chinese"), "ru": _l("Russian"), "ur": _l("Urdu")}
 FLAG_NAMES = {"liquid": _l("Liquid"), "aerosol": _l("Aerosol"), "battery": _l("Battery"),

@@ -15,7 +15,6 @@ from shop.i18n import LANGUAGES, current_language
 from shop.models import ORDER_STATUSES
 from shop.services import listings as listing_service
 from shop.services import merchant as merchant_service
-from shop.services.quotes import country_name
 from shop.web.labels import ORDER_STATUS, label
 from shop.web.merchant import bp
 from shop.web.merchant.forms import (
@@ -33,6 +32,7 @@ from shop.web.merchant.forms import (
 )
 from shop.web.redirects import switch_language
 from shop.web.roles import role_required
+from shop.web.words import country_name
 
 PER_PAGE = 25
 AUDIT_NAMES = {

@@ -17,6 +17,8 @@ from markupsafe import Markup
 
 from shop.i18n import BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, current_language
 from shop.services import cart, catalogue, pricing
+from shop.web import words as place_words
+from shop.web.context import buyer_context
 from shop.web.storefront import page_cache
 from shop.web.templating import money
 
@@ -55,9 +57,8 @@ def locale() -> str:
 
 
 def country_name(code: str) -> str:
-    """A country named in the page's language (Babel's territory names)."""
-    code = (code or "").upper()
-    return Locale.parse(locale()).territories.get(code, code)
+    """A country named in the page's language."""
+    return place_words.country_name(code, current_language())
 
 
 def currency_name(code: str) -> str:
@@ -97,7 +98,8 @@ format_money = money
 
 def display_price(amount_cny) -> pricing.DisplayPrice:
     """A CNY price in the buyer's currency, with what the page needs to show beside it."""
-    return pricing.display_price(amount_cny, pricing.buyer_currency(current_language()))
+    ctx = buyer_context()
+    return pricing.display_price(amount_cny, ctx.currency, pricing.latest_rates(ctx.memo))
 
 
 def language_name(code: str) -> str:
@@ -128,7 +130,7 @@ def placeholder_kind(category) -> str:
     """The drawing for a category: the first of it and its ancestors whose slug says what it holds."""
     if category is None:
         return "parcel"
-    tree = catalogue.category_nodes()
+    tree = catalogue.category_nodes(buyer_context().memo)
     known = tree.by_id.get(category.id)
     chain = reversed(tree.path(known)) if known is not None else [category]
     for slug in (c.slug.lower() for c in chain):
@@ -169,10 +171,9 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def header_facts():
-        lang = current_language()
         facts = {"csrf_token": lambda: page_cache.PLACEHOLDER} if page_cache.rendering_for_cache() else {}
         return facts | {
-            "cart_count": cart.cart_count,
-            "buyer_currency": lambda: pricing.buyer_currency(lang),
-            "offered_currencies": pricing.offered_currencies,
+            "cart_count": lambda: cart.cart_count(buyer_context()),
+            "buyer_currency": lambda: buyer_context().currency,
+            "offered_currencies": lambda: pricing.offered_currencies(pricing.latest_rates(buyer_context().memo)),
         }

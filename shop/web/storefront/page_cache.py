@@ -17,7 +17,8 @@ from flask import Response, current_app, g, request, session
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 
-from shop.services import cart, pricing, quotes
+from shop.services import cart, pricing
+from shop.web.context import CURRENCY_COOKIE, DESTINATION_COOKIE, guest_lines
 from shop.web.response_cache import PageCache, RedisPageCache, response_cache
 from shop.web.response_cache import seconds as _seconds
 
@@ -67,9 +68,9 @@ def cached_page(view):
         if (seconds <= 0 or req.method != "GET" or "_user_id" in visitor or remember in cookies
                 or visitor.get("_flashes")):
             return view(*args, **kwargs)
-        currency = cookies.get(pricing.CURRENCY_COOKIE)
+        currency = cookies.get(CURRENCY_COOKIE)
         key = (req.host_url, req.full_path, currency if currency in pricing.CURRENCIES else None,
-               (cookies.get(quotes.DESTINATION_COOKIE) or "")[:80], cart.guest_item_count())
+               (cookies.get(DESTINATION_COOKIE) or "")[:80], cart.guest_item_count(guest_lines()))
         cache = _cache()
         pieces = cache.get(key)
         if pieces is None:

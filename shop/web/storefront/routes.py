@@ -10,10 +10,12 @@ from flask_babel import ngettext
 from shop.extensions import db
 from shop.i18n import LANG_COOKIE, LANGUAGES, current_language, negotiated_language
 from shop.services import cart as carts
-from shop.services import catalogue, pricing, quotes, search
+from shop.services import catalogue, pricing, search
+from shop.web.context import CURRENCY_COOKIE, buyer_context, keep_cart
 from shop.web.redirects import local_path, switch_language
 from shop.web.storefront import bp, root_bp
 from shop.web.storefront.page_cache import cached_page
+from shop.web.storefront.promise import product_promise
 
 MAX_PAGE = 10_000
 _ORIGIN = re.compile(r"^[A-Za-z]{2}$")
@@ -61,7 +63,7 @@ def _back(default: str) -> str:
 @cached_page
 def home():
     """Home: categories, featured and newly arrived listings, shop by origin."""
-    tree = catalogue.category_nodes()
+    tree = catalogue.category_nodes(buyer_context().memo)
     featured = catalogue.featured(8)
     newest = catalogue.newest(8, exclude=tuple(p.id for p in featured))
     stock = catalogue.stock_available(p.id for p in featured + newest)
@@ -94,14 +96,16 @@ def products():
     lang = current_language()
     args = _listing_args()
     try:
-        result = catalogue.listing(lang=lang, per_page=current_app.config["PER_PAGE"], **args)
+        result = catalogue.listing(lang=lang, per_page=current_app.config["PER_PAGE"], memo=buyer_context().memo,
+                                   **args)
     except catalogue.UnknownCategory:
         abort(404)
     if args["page"] > result.page.pages:
         abort(404)
     suggestions = search.suggestions(args["q"], lang) if args["q"] and not result.page.total else []
-    return render_template("storefront/products.html", result=result, args=args, tree=catalogue.category_nodes(),
-                           origins=catalogue.origin_counts(), suggestions=suggestions, sorts=catalogue.SORTS)
+    return render_template("storefront/products.html", result=result, args=args,
+                           tree=catalogue.category_nodes(buyer_context().memo), origins=catalogue.origin_counts(),
+                           suggestions=suggestions, sorts=catalogue.SORTS)
 
 
 @bp.get("/products/<slug>")
@@ -115,11 +119,11 @@ def product(slug: str):
     text = found.text(lang)
     if text.slug != slug:
         return redirect(url_for(".product", slug=text.slug), 301)
-    tree = catalogue.category_nodes()
+    ctx = buyer_context()
     return render_template(
-        "storefront/product.html", product=found, text=text, tree=tree,
+        "storefront/product.html", product=found, text=text, tree=catalogue.category_nodes(ctx.memo),
         stock=catalogue.stock_available([found.id])[found.id], related=catalogue.related(found),
-        promise=quotes.product_promise(found, lang),
+        promise=product_promise(found, ctx),
     )
 
 
@@ -159,7 +163,7 @@ def cart():
     if request.method == "POST":
         try:
             quantity = carts.parse_quantity(request.form.get("quantity"))
-            line = carts.add_to_cart(request.form.get("sku", ""), quantity)
+            line = keep_cart(carts.add_to_cart(buyer_context(), request.form.get("sku", ""), quantity)).line
         except carts.CartError as error:
             flash(cart_error_message(error), "error")
             return redirect(_back(url_for(".cart")), 303)
@@ -167,11 +171,12 @@ def cart():
         flash(ngettext("Added %(num)d × %(name)s to your cart.", "Added %(num)d × %(name)s to your cart.",
                        quantity, name=name), "success")
         return redirect(url_for(".cart"), 303)
-    lines = carts.cart_lines()
+    ctx = buyer_context()
+    lines = carts.cart_lines(ctx)
     stock = catalogue.stock_available(line.product.id for line in lines)
     total_cny = sum((line.subtotal_cny for line in lines), start=Decimal(0))
     return render_template("storefront/cart.html", lines=lines, stock=stock, total_cny=total_cny,
-                           tree=catalogue.category_nodes())
+                           tree=catalogue.category_nodes(ctx.memo))
 
 
 @bp.post("/cart/update")
@@ -179,7 +184,7 @@ def cart_update():
     """Change how many of one product the cart holds."""
     try:
         quantity = carts.parse_quantity(request.form.get("quantity"))
-        line = carts.set_quantity(request.form.get("sku", ""), quantity)
+        line = keep_cart(carts.set_quantity(buyer_context(), request.form.get("sku", ""), quantity)).line
     except carts.CartError as error:
         flash(cart_error_message(error), "error")
     else:
@@ -191,7 +196,7 @@ def cart_update():
 @bp.post("/cart/remove")
 def cart_remove():
     """Take one product out of the cart."""
-    if carts.remove(request.form.get("sku", "")):
+    if keep_cart(carts.remove(buyer_context(), request.form.get("sku", ""))).changed:
         flash(_("Removed from your cart."), "success")
     return redirect(url_for(".cart"), 303)
 
@@ -201,8 +206,8 @@ def currency():
     """Show prices in another currency from now on (remembered in a cookie)."""
     code = (request.form.get("currency") or "").strip().upper()
     response = redirect(_back(url_for(".home")), 303)
-    if code not in pricing.offered_currencies():
+    if code not in pricing.offered_currencies(pricing.latest_rates(buyer_context().memo)):
         flash(_("Prices cannot be shown in that currency."), "error")
         return response
-    response.set_cookie(pricing.CURRENCY_COOKIE, code, max_age=365 * 86400, samesite="Lax")
+    response.set_cookie(CURRENCY_COOKIE, code, max_age=365 * 86400, samesite="Lax")
     return response

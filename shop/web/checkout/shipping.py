@@ -1,0 +1,86 @@
+"""The checkout's shipping options as the page shows them: the quoting use case's options for
+the buyer's cart and address, with line and product names in the page's language."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from shop.services import cart, ordering, quotes
+from shop.web import words
+from shop.web.checkout import labels
+from shop.web.context import buyer_context
+
+
+@dataclass
+class ShipmentView:
+    line_code: str
+    line_name: str
+    items: list[tuple[str, int]]
+    departure: dt.datetime
+    earliest: dt.date
+    latest: dt.date
+    cost_cny: Decimal
+
+
+@dataclass
+class OptionView:
+    value: str
+    labels: tuple[str, ...]
+    shipments: list[ShipmentView]
+    cost_cny: Decimal
+    taxes_cny: Decimal
+    tax_kind: str
+    total_cny: Decimal
+    earliest: dt.date
+    latest: dt.date
+    over_limit: bool
+
+
+@dataclass
+class QuoteView:
+    country: str
+    city: str
+    options: list[OptionView] = field(default_factory=list)
+    ruled_out: list[tuple[str, str]] = field(default_factory=list)
+    unshippable: list[str] = field(default_factory=list)
+
+
+def served_countries() -> list[str]:
+    """The countries some line serves, in the order of their names in the page's language."""
+    return sorted(quotes.served_countries(buyer_context().memo), key=labels.country_name)
+
+
+def _line_names(lang: str) -> dict[str, str]:
+    return {code: info.name(lang) for code, info in quotes.line_set(buyer_context().memo).info.items()}
+
+
+def quote_view(pairs, country: str, city: str) -> QuoteView | None:
+    """The options for this cart and destination, or None until both country and city are known."""
+    if not pairs or not country or not city.strip():
+        return None
+    lang = buyer_context().lang
+    names = _line_names(lang)
+    product_names = {p.sku: (p.text(lang).name if p.text(lang) else p.sku) for p, _q in pairs}
+    quote = ordering.quote_items(pairs, country, city)
+    goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
+    view = QuoteView(country, city)
+    for option in quote.options:
+        view.options.append(OptionView(
+            value=ordering.option_value(option), labels=option.labels,
+            shipments=[ShipmentView(s.line, names.get(s.line, s.line),
+                                    [(product_names.get(sku, sku), q) for sku, q in s.items], s.departure,
+                                    s.delivery_earliest, s.delivery_latest, s.cost) for s in option.shipments],
+            cost_cny=option.cost, taxes_cny=option.taxes, tax_kind=option.tax_kind,
+            total_cny=goods + option.cost + option.taxes, earliest=option.delivery_earliest,
+            latest=option.delivery_latest, over_limit=option.over_order_limit))
+    for ruled in quote.ruled_out:
+        view.ruled_out.append((names.get(ruled.line, ruled.line),
+                               words.ruling_text(ruled.line, ruled.code, ruled.params, buyer_context().memo)))
+    view.unshippable = [product_names.get(sku, sku) for sku in quote.unshippable]
+    return view
+
+
+def cart_pairs() -> list:
+    """The buyer's cart as (product, quantity) pairs."""
+    return [(line.product, line.quantity) for line in cart.cart_lines(buyer_context())]
