@@ -6,10 +6,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from shop.domain import passwords
 from shop.extensions import db, limiter, login_manager
 from shop.i18n import current_language
 from shop.models import Address, User
-from shop.domain import passwords
 from shop.services import accounts, cart, outbox
 from shop.web.account import bp
 from shop.web.account.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -31,7 +31,7 @@ def password_refusal(error: accounts.WeakPassword) -> str:
     if error.code == passwords.TOO_COMMON:
         return _("This password is one of the most common ones. Please choose one that is harder to guess.")
     if error.code == passwords.TOO_LONG:
-        return _("Your password may have at most %(num)d characters.", num=passwords.MAX_LENGTH)
+        return _("Your password is too long.")
     return _("Your password needs at least 10 characters.")
 
 
