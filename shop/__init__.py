@@ -42,6 +42,8 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
     register_error_handlers(app)
     from shop.web.templating import register_template_helpers
     register_template_helpers(app)
+    from shop.web.security_headers import register_security_headers
+    register_security_headers(app)
     from shop.cli import register_cli
     register_cli(app)
 
