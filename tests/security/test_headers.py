@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.checkout.conftest import localstripe_url  # noqa: F401  (the browser test pays through it)
+from tests.checkout import conftest as checkout_fixtures
+
+localstripe_url = checkout_fixtures.localstripe_url  # the browser test pays through localstripe
 
 ROOT = Path(__file__).resolve().parents[2]
 NONCE = re.compile(r"'nonce-([^']+)'")
