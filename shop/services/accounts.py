@@ -94,12 +94,12 @@ def end_all_sessions(user_id: int) -> None:
 
 
 def user_for_session(user_id: str) -> User | None:
-    """The account a session's id ("<id>:<version>") is for, while that version is current."""
+    """The active account a session's id ("<id>:<version>") is for, while that version is current."""
     number, _, version = (user_id or "").partition(":")
     if not (number.isdigit() and version.isdigit()) or len(user_id) > 40:
         return None
     user = db.session.get(User, int(number))
-    if user is None or (user.session_version or 1) != int(version):
+    if user is None or not user.active or (user.session_version or 1) != int(version):
         return None
     return user
 

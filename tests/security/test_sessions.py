@@ -125,3 +125,12 @@ def test_the_remember_me_cookie_is_same_site_lax_and_secure_in_production(client
     assert ProductionConfig.REMEMBER_COOKIE_SECURE is True
     assert ProductionConfig.SESSION_COOKIE_SECURE is True
     assert ProductionConfig.REMEMBER_COOKIE_SAMESITE == "Lax"
+
+
+def test_a_deactivated_account_is_signed_out_at_its_next_request(app, client, auth, buyer):
+    from shop.models import User
+    sign_in(client, auth, remember=True)
+    with app.app_context():
+        db.session.get(User, buyer).active = False
+        db.session.commit()
+    assert not signed_in(client)

@@ -131,7 +131,7 @@ def account():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per hour", methods=["POST"], key_func=lambda: f"user:{current_user.get_id()}")
+@limiter.limit("10 per hour", methods=["POST"], key_func=lambda: f"user:{current_user.id}")
 def change_password():
     """Change the password, knowing the current one."""
     form = ChangePasswordForm()
