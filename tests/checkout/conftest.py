@@ -161,6 +161,11 @@ def event_payload(event_id: str, kind: str, intent: dict) -> bytes:
 def localstripe_url():
     """localstripe on 127.0.0.1 and a free port, in a thread with its own event loop, saving nothing."""
     import localstripe.resources
+    import localstripe.server
+    running = getattr(localstripe.server, "kashgar_test_url", None)
+    if running:  # its app serves one event loop: another package's tests share this server
+        yield running
+        return
     localstripe.resources.Store.dump_to_disk = lambda self: None
     from aiohttp import web
     from conftest import free_port  # the root conftest (tests/ is on sys.path)
@@ -180,7 +185,9 @@ def localstripe_url():
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     assert ready.wait(15), "localstripe did not start"
-    yield f"http://127.0.0.1:{port}"
+    localstripe.server.kashgar_test_url = f"http://127.0.0.1:{port}"
+    yield localstripe.server.kashgar_test_url
+    del localstripe.server.kashgar_test_url
     asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
     loop.call_soon_threadsafe(loop.stop)
     thread.join(5)
