@@ -49,6 +49,8 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
     register_template_helpers(app)
     from shop.web.response_cache import invalidate_on_writes
     invalidate_on_writes()
+    from shop.web.security_headers import register_security_headers
+    register_security_headers(app)
     from shop.cli import register_cli
     register_cli(app)
 

@@ -9,8 +9,17 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
+from shop.domain import passwords
 from shop.extensions import db
 from shop.models import ROLES, Merchant, User
+
+# The operator's terminal speaks English: the password rule's refusals, by code.
+PASSWORD_REFUSALS = {
+    passwords.TOO_SHORT: f"use at least {passwords.MIN_LENGTH} characters",
+    passwords.TOO_LONG: f"use at most {passwords.MAX_LENGTH} characters",
+    passwords.IS_EMAIL: "the password must not be the e-mail address",
+    passwords.TOO_COMMON: "this password is one of the most common ones: choose another",
+}
 
 shop_cli = AppGroup("shop", help="Shop commands: demo data, accounts, listings, reservations.")
 
@@ -92,8 +101,9 @@ def create_user_command(email, role, merchant_slug, password, generate, name):
         click.echo(f"Password: {password}")
     elif password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 10:
-        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    refused = passwords.refusal(password, email)
+    if refused is not None:
+        raise click.BadParameter(PASSWORD_REFUSALS.get(refused, refused), param_hint="--password")
     user = User(email=email, role=role, merchant=merchant, name=name)
     user.set_password(password)
     db.session.add(user)

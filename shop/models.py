@@ -52,6 +52,9 @@ class User(UserMixin, db.Model):
     preferred_lang: Mapped[str] = mapped_column(sa.String(5), default="en")
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Part of the id every session and remember-me cookie carries: raising it (sign out, a new
+    # password) ends every session of the account, in every browser.
+    session_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
 
     merchant: Mapped[Merchant | None] = relationship()
 
@@ -71,6 +74,9 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # flask-login
         return self.active
+
+    def get_id(self) -> str:  # flask-login: "<id>:<session version>", see load_user
+        return f"{self.id}:{self.session_version or 1}"
 
 
 class ApiToken(db.Model):

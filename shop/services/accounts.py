@@ -7,12 +7,14 @@ import sqlalchemy as sa
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from shop.database import write_transaction
+from shop.domain import passwords
+from shop.domain.passwords import WeakPassword  # noqa: F401  (raised by the use cases below)
 from shop.extensions import db
 from shop.models import User
 from shop.services import outbox, ports
 
 RESET_MAX_AGE_SECONDS = 60 * 60
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
 
 class AccountError(Exception):
@@ -42,6 +44,7 @@ def find_by_email(email: str) -> User | None:
 def register(*, email: str, name: str, password: str, lang: str) -> User:
     """Open a buyer account (raises EmailTaken)."""
     email = normalise_email(email)
+    passwords.check(password, email)
     with write_transaction():
         if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
             raise EmailTaken(email)
@@ -63,13 +66,41 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def change_password(user_id: int, current: str, new: str) -> None:
-    """Replace the password after checking the current one (raises WrongPassword)."""
+def change_password(user_id: int, current: str, new: str) -> User:
+    """Replace the password after checking the current one (raises WrongPassword, WeakPassword);
+    every session of the account ends, the caller signs this one in again."""
     with write_transaction():
         user = db.session.get(User, user_id)
         if user is None or not user.check_password(current):
             raise WrongPassword()
+        passwords.check(new, user.email)
         user.set_password(new)
+        _end_sessions(user)
+    return user
+
+
+def _end_sessions(user: User) -> None:
+    # Every session cookie and remember-me cookie carries the version: an older one is refused.
+    user.session_version = (user.session_version or 1) + 1
+
+
+def end_all_sessions(user_id: int) -> None:
+    """Sign the account out everywhere: every browser's session and remember-me cookie stops working."""
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is not None:
+            _end_sessions(user)
+
+
+def user_for_session(user_id: str) -> User | None:
+    """The active account a session's id ("<id>:<version>") is for, while that version is current."""
+    number, _, version = (user_id or "").partition(":")
+    if not (number.isdigit() and version.isdigit()) or len(user_id) > 40:
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or not user.active or (user.session_version or 1) != int(version):
+        return None
+    return user
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -115,5 +146,7 @@ def reset_password(token: str, new: str) -> User:
     """Set a new password from a reset link; the link cannot be used again."""
     with write_transaction():
         user = user_for_reset_token(token)
+        passwords.check(new, user.email)
         user.set_password(new)
+        _end_sessions(user)
     return user

@@ -1,6 +1,5 @@
 """Error pages in the buyer's language, JSON errors under /api and /webhooks."""
 import logging
-from urllib.parse import urlsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
@@ -8,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from shop.extensions import db
+from shop.web.redirects import local_path, referrer_path
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,11 @@ MESSAGES = {
 }
 
 
+def _kept_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """The error's own headers (Allow on a 405, WWW-Authenticate, Retry-After), not its type."""
+    return [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -45,20 +50,17 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return json_error(400, "csrf_failed", message)
         flash(message, "error")
-        target = request.referrer or request.path
-        parts = urlsplit(target)
-        if parts.netloc and parts.netloc != request.host:
-            target = request.path
-        return redirect(parts.path + (f"?{parts.query}" if parts.query else "") if parts.netloc else target, 303)
+        # Back to the form's page when the Referer is a page of this site, else to this address.
+        return redirect(referrer_path(local_path(request.path, "/")), 303)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
         code, message = MESSAGES.get(status, ("error", lambda: error.description))
         if wants_json():
-            return json_error(status, code, message())
-        response = render_template("errors/error.html", status=status, message=message()), status
-        return response
+            body, status = json_error(status, code, message())
+            return body, status, _kept_headers(error)
+        return render_template("errors/error.html", status=status, message=message()), status, _kept_headers(error)
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):

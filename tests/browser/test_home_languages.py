@@ -22,5 +22,5 @@ def test_urdu_is_set_in_nastaliq(page, live_server):
     page.goto(f"{live_server}/ur/")
     family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert "Noto Nastaliq Urdu" in family
-    page.wait_for_function("document.fonts.status === 'loaded'")
+    assert page.evaluate("document.fonts.ready.then(() => document.fonts.status)") == "loaded"
     assert page.evaluate("document.fonts.check('16px \"Noto Nastaliq Urdu\"', 'اردو')")

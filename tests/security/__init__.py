@@ -1,0 +1,1 @@
+"""What a hostile tester tried: sessions, redirects, headers, passwords."""

@@ -67,7 +67,7 @@ def test_unknown_or_inactive_product_is_404(shop):
 
 def test_structured_data_describes_the_offer(shop):
     html = page(shop.test_client(), "/en/products/alenka-milk-chocolate")
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(1))
     assert data["sku"] == "RU-CHOC-1" and data["offers"]["price"] == "25.00"
 
 

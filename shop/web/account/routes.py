@@ -1,10 +1,11 @@
 """Account views: sign in and out, register, the account page, change and reset a password."""
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from shop.domain import passwords
 from shop.extensions import db, limiter, login_manager
 from shop.i18n import current_language
 from shop.models import User
@@ -19,7 +20,19 @@ log = logging.getLogger(__name__)
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The account of a session or remember-me cookie, unless its sessions were ended since."""
+    return accounts.user_for_session(user_id)
+
+
+def password_refusal(error: accounts.WeakPassword) -> str:
+    """The password rule's refusal, in the buyer's language."""
+    if error.code == passwords.IS_EMAIL:
+        return _("Your password must not be your e-mail address.")
+    if error.code == passwords.TOO_COMMON:
+        return _("This password is one of the most common ones. Please choose one that is harder to guess.")
+    if error.code == passwords.TOO_LONG:
+        return _("Your password is too long.")
+    return _("Your password needs at least 10 characters.")
 
 
 @login_manager.unauthorized_handler
@@ -77,6 +90,8 @@ def register():
                                      lang=current_language())
         except accounts.EmailTaken:
             form.email.errors.append(_("An account with this e-mail already exists."))
+        except accounts.WeakPassword as error:
+            form.password.errors.append(password_refusal(error))
         else:
             _sign_in(user)
             flash(_("Your account is ready."), "success")
@@ -86,12 +101,24 @@ def register():
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
-    """Sign out (POST with CSRF; GET shows the button)."""
+    """Sign out (POST with CSRF; GET shows the button): every session of the account ends."""
     if request.method == "POST":
+        if current_user.is_authenticated:
+            accounts.end_all_sessions(current_user.id)
         logout_user()
         flash(_("You are signed out."), "success")
         return redirect(url_for("storefront.home"))
     return render_template("account/logout.html")
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of the account, in every browser and device (POST with CSRF)."""
+    accounts.end_all_sessions(current_user.id)
+    logout_user()
+    flash(_("You are signed out on every device."), "success")
+    return redirect(url_for("account.login"), 303)
 
 
 @bp.get("/account")
@@ -103,16 +130,21 @@ def account():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per hour", methods=["POST"], key_func=lambda: f"user:{current_user.get_id()}")
+@limiter.limit("10 per hour", methods=["POST"], key_func=lambda: f"user:{current_user.id}")
 def change_password():
     """Change the password, knowing the current one."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user.id, form.current.data, form.password.data)
+            user = accounts.change_password(current_user.id, form.current.data, form.password.data)
         except accounts.WrongPassword:
             form.current.errors.append(_("This is not your current password."))
+        except accounts.WeakPassword as error:
+            form.password.errors.append(password_refusal(error))
         else:
+            # Every other session has ended; this browser stays signed in with the new version.
+            login_user(user, remember=request.cookies.get(
+                current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")) is not None)
             flash(_("Your password is changed."), "success")
             return redirect(url_for("account.account"))
     return render_template("account/password.html", form=form), (400 if form.errors else 200)
@@ -151,6 +183,9 @@ def reset_password(token: str):
         except accounts.InvalidResetLink:
             flash(_("This link is no longer valid. Please ask for a new one."), "error")
             return redirect(url_for("account.forgot_password"))
+        except accounts.WeakPassword as error:
+            form.password.errors.append(password_refusal(error))
+            return render_template("account/reset_password.html", form=form), 400
         logout_user()
         flash(_("Your new password is set. Please sign in."), "success")
         return redirect(url_for("account.login"))
