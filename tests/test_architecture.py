@@ -75,6 +75,11 @@ def test_domain_imports_only_the_standard_library_and_itself():
     assert check.kept
 
 
+# The one third-party package the domain may use: the Chinese public-holiday calendar that
+# departure schedules close on (data only; see [tool.importlinter] in pyproject.toml).
+DOMAIN_MAY_IMPORT = {"holidays"}
+
+
 def test_domain_imports_nothing_outside_the_standard_library_whatever_its_name():
     graph = grimp.build_graph("shop", include_external_packages=True, cache_dir=None)
     offenders = set()
@@ -82,7 +87,7 @@ def test_domain_imports_nothing_outside_the_standard_library_whatever_its_name()
         for imported in graph.find_modules_directly_imported_by(module):
             root = imported.split(".")[0]
             if imported != "shop.domain" and not imported.startswith("shop.domain.") \
-                    and root not in sys.stdlib_module_names:
+                    and root not in sys.stdlib_module_names and root not in DOMAIN_MAY_IMPORT:
                 offenders.add(f"{module} -> {imported}")
     assert sorted(offenders) == []
 
