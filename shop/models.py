@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import Enum
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from shop.domain.allocation import CustomsStatus
+from shop.domain.orders import OrderStatus, ShipmentStatus
+from shop.domain.payments import PaymentStatus
 from shop.extensions import db
 
 Money = sa.Numeric(12, 2, asdecimal=True)
@@ -21,6 +25,15 @@ def utcnow() -> dt.datetime:
 
 
 UtcDateTime = sa.DateTime(timezone=True)
+
+
+def _values(vocabulary: type[Enum]) -> tuple[str, ...]:
+    return tuple(member.value for member in vocabulary)
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    """A CHECK that `column` holds one of the domain's words (the migrations spell out the same list)."""
+    return sa.CheckConstraint(f"{column} IN ({','.join(repr(v) for v in values)})", name=name)
 
 
 class Merchant(db.Model):
@@ -181,7 +194,7 @@ class ProductTranslation(db.Model):
     )
 
 
-LOT_STATUSES = ("bonded", "released", "quarantined")
+LOT_STATUSES = _values(CustomsStatus)
 
 
 class Lot(db.Model):
@@ -204,7 +217,7 @@ class Lot(db.Model):
         sa.CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
         sa.CheckConstraint("reserved >= 0", name="reserved_not_negative"),
         sa.CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
-        sa.CheckConstraint("customs_status IN ('bonded','released','quarantined')", name="customs_status_known"),
+        _one_of("customs_status", LOT_STATUSES, "customs_status_known"),
     )
 
     @property
@@ -313,9 +326,9 @@ class Departure(db.Model):
     )
 
 
-ORDER_STATUSES = (
-    "pending_payment", "confirmed", "paid", "picking", "packed", "shipped", "delivered", "cancelled", "refunded",
-)
+ORDER_STATUSES = _values(OrderStatus)
+SHIPMENT_STATUSES = _values(ShipmentStatus)
+PAYMENT_STATUSES = _values(PaymentStatus)
 
 
 class Order(db.Model):
@@ -356,11 +369,7 @@ class Order(db.Model):
     payments: Mapped[list[Payment]] = relationship(back_populates="order")
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('pending_payment','confirmed','paid','picking','packed','shipped','delivered',"
-            "'cancelled','refunded')",
-            name="status_known",
-        ),
+        _one_of("status", ORDER_STATUSES, "status_known"),
         sa.CheckConstraint("flow IN ('import','export')", name="flow_known"),
         sa.CheckConstraint("payment_method IN ('stripe','cod')", name="payment_method_known"),
         sa.CheckConstraint("goods_cny >= 0 AND shipping_cny >= 0 AND tax_cny >= 0 AND total_cny >= 0",
@@ -389,6 +398,8 @@ class Shipment(db.Model):
     line: Mapped[ExpressLine] = relationship()
     departure: Mapped[Departure | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(back_populates="shipment")
+
+    __table_args__ = (_one_of("status", SHIPMENT_STATUSES, "status_known"),)
 
 
 class OrderLine(db.Model):
@@ -440,7 +451,10 @@ class Payment(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="payments")
 
-    __table_args__ = (sa.CheckConstraint("amount_minor >= 0", name="amount_not_negative"),)
+    __table_args__ = (
+        sa.CheckConstraint("amount_minor >= 0", name="amount_not_negative"),
+        _one_of("status", PAYMENT_STATUSES, "status_known"),
+    )
 
 
 class WebhookEvent(db.Model):

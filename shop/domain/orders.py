@@ -7,7 +7,7 @@ from enum import Enum
 
 __all__ = [
     "COD_STATUS_ORDER", "FINAL_STATUSES", "STATUS_ORDER", "IllegalTransition", "OrderError",
-    "OrderEvent", "OrderStatus", "Transition", "allowed_events", "buyer_may_cancel", "can",
+    "OrderEvent", "OrderStatus", "ShipmentStatus", "Transition", "allowed_events", "buyer_may_cancel", "can",
     "initial_status", "next_status", "releases_stock", "transition",
 ]
 
@@ -23,6 +23,17 @@ class OrderStatus(str, Enum):
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
+
+
+class ShipmentStatus(str, Enum):
+    """Where the part of an order travelling on one departure stands."""
+
+    PENDING = "pending"
+    PICKING = "picking"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
 
 
 class OrderEvent(str, Enum):
