@@ -36,6 +36,7 @@ from shop.models import (
     Wave,
     utcnow,
 )
+from shop.services import locking
 
 S = orders.OrderStatus
 # Orders whose shipments a wave takes: paid, COD-confirmed, or already picking another shipment
@@ -138,15 +139,11 @@ def _lock_orders(order_ids) -> dict[int, Order]:
     ids = sorted(set(order_ids))
     if not ids:
         return {}
-    stmt = (sa.select(Order).where(Order.id.in_(ids)).order_by(Order.id).with_for_update()
-            .execution_options(populate_existing=True))
-    return {order.id: order for order in db.session.scalars(stmt)}
+    return {order.id: order for order in locking.lock_orders(Order.id.in_(ids))}
 
 
 def _lock_departure(departure_id: int) -> Departure:
-    departure = db.session.scalars(
-        sa.select(Departure).where(Departure.id == departure_id).with_for_update()
-        .execution_options(populate_existing=True)).one_or_none()
+    departure = next(iter(locking.lock_departures(Departure.id == departure_id)), None)
     if departure is None:
         raise NotFound("departure", departure_id)
     return departure
@@ -406,8 +403,7 @@ def _shipment_in_wave(wave: Wave, order: Order) -> Shipment:
 
 
 def _lock_order_by_number(number: str) -> Order:
-    order = db.session.scalars(sa.select(Order).where(Order.number == number).with_for_update()
-                               .execution_options(populate_existing=True)).one_or_none()
+    order = next(iter(locking.lock_orders(Order.number == number)), None)
     if order is None:
         raise NotFound("order", number)
     return order
@@ -438,9 +434,7 @@ def confirm_picked(wave_id: int, order_number: str, user_id: int | None) -> Pick
         allocations = [a for line in shipment.lines for a in line.allocations]
         if not allocations:
             raise NothingAllocated(order.number)
-        lots = {lot.id: lot for lot in db.session.scalars(
-            sa.select(Lot).where(Lot.id.in_({a.lot_id for a in allocations})).order_by(Lot.id)
-            .with_for_update().execution_options(populate_existing=True))}
+        lots = {lot.id: lot for lot in locking.lock_lots(Lot.id.in_({a.lot_id for a in allocations}))}
         for allocation in sorted(allocations, key=lambda a: (a.lot_id, a.id)):
             lot = lots[allocation.lot_id]
             if lot.customs_status == "quarantined":

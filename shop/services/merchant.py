@@ -29,7 +29,7 @@ from shop.models import (
     User,
     utcnow,
 )
-from shop.services import catalogue, listings
+from shop.services import catalogue, listings, locking
 from shop.services.listings import ListingDraft, LotDraft, Slugs, audit
 
 LOW_STOCK = 10
@@ -258,10 +258,8 @@ def save_listing(merchant_id: int, draft: ListingDraft, user_id: int | None, *, 
     category = _category(draft.category)
     try:
         with write_transaction():
-            existing = db.session.scalar(
-                sa.select(Product).where(Product.sku == draft.sku)
-                .options(selectinload(Product.translations), selectinload(Product.category))
-                .with_for_update(of=Product).execution_options(populate_existing=True))
+            with_names = (selectinload(Product.translations), selectinload(Product.category))
+            existing = next(iter(locking.lock_products(Product.sku == draft.sku, options=with_names)), None)
             if existing is not None and (existing.merchant_id != merchant_id or create):
                 raise SkuTaken(draft.sku, yours=existing.merchant_id == merchant_id)
             product, changes = listings.apply_listing(existing, merchant_id, draft, category, Slugs())
@@ -293,10 +291,8 @@ def receive_lot(merchant_id: int, sku: str, draft: LotDraft, user_id: int | None
 
 
 def _lock_own_lot(merchant_id: int, lot_id: int) -> Lot:
-    lot = db.session.scalar(
-        sa.select(Lot).where(Lot.id == lot_id, Lot.product_id.in_(
-            sa.select(Product.id).where(Product.merchant_id == merchant_id)))
-        .with_for_update().execution_options(populate_existing=True))
+    lot = next(iter(locking.lock_lots(Lot.id == lot_id, Lot.product_id.in_(
+        sa.select(Product.id).where(Product.merchant_id == merchant_id)))), None)
     if lot is None:
         raise NotFound(lot_id)
     return lot

@@ -35,7 +35,7 @@ from shop.models import (
     User,
     utcnow,
 )
-from shop.services import addresses, outbox, quotes
+from shop.services import addresses, locking, outbox, quotes
 
 log = logging.getLogger(__name__)
 
@@ -334,8 +334,7 @@ def _book(loads: dict[int, tuple[str, Decimal, Decimal, Decimal, Decimal]]) -> N
 
     Last in the transaction: every order books the same few departures, so their row locks
     are held only from here to the commit."""
-    rows = db.session.scalars(sa.select(Departure).where(Departure.id.in_(loads)).order_by(Departure.id)
-                              .with_for_update(key_share=True).execution_options(populate_existing=True))
+    rows = locking.lock_departures(Departure.id.in_(loads))
     for departure in rows:
         code, kg, m3, capacity_kg, capacity_m3 = loads[departure.id]
         # The quote read the bookings before the lock; the locked row has the last word.
@@ -395,12 +394,8 @@ def place_order(*, user_id: int | None, email: str, lang: str, items: list[tuple
 def _place(plan: _Plan, *, user_id, email, lang, address, payment_method, idempotency_key, now) -> Order:
     """Inside the write transaction: reserve FEFO stock, book the departures, write the order."""
     product_ids = [g.id for g, _ in plan.goods]
-    # Lock the lots first, always in id order, so concurrent orders queue instead of deadlocking.
-    # FOR NO KEY UPDATE (key_share): rows that merely reference a locked row (allocations, ledger,
-    # shipments) take KEY SHARE locks, which a plain FOR UPDATE would wait on, and deadlock.
-    lots = list(db.session.scalars(
-        sa.select(Lot).where(Lot.product_id.in_(product_ids)).order_by(Lot.id)
-        .with_for_update(key_share=True).execution_options(populate_existing=True)))
+    # Lots, then departures (see shop/services/locking.py): concurrent orders queue, never deadlock.
+    lots = locking.lock_lots(Lot.product_id.in_(product_ids))
     option = plan.option
     margin = dt.timedelta(days=int(current_app.config.get("EXPIRY_MARGIN_DAYS", 14)))
     by_sku = {g.sku: g for g, _ in plan.goods}
@@ -484,9 +479,7 @@ def _name(product: Product, lang: str) -> str:
 
 def lock_order(number: str) -> Order:
     """The order row, locked for the rest of the transaction (OrderNotFound if none)."""
-    order = db.session.scalars(
-        sa.select(Order).where(Order.number == number).with_for_update(key_share=True)
-        .execution_options(populate_existing=True)).one_or_none()
+    order = next(iter(locking.lock_orders(Order.number == number)), None)
     if order is None:
         raise OrderNotFound(number)
     return order
@@ -499,8 +492,7 @@ def _release_stock(order: Order, user_id: int | None, note: str) -> None:
         .where(StockMove.order_id == order.id).group_by(StockMove.lot_id)).all())
     held = {lot_id: int(amount) for lot_id, amount in held.items() if amount and int(amount) > 0}
     if held:
-        lots = db.session.scalars(sa.select(Lot).where(Lot.id.in_(held)).order_by(Lot.id)
-                                  .with_for_update(key_share=True).execution_options(populate_existing=True))
+        lots = locking.lock_lots(Lot.id.in_(held))
         for lot in lots:
             amount = min(held[lot.id], lot.reserved)
             if amount <= 0:
@@ -508,11 +500,12 @@ def _release_stock(order: Order, user_id: int | None, note: str) -> None:
             lot.reserved -= amount
             db.session.add(StockMove(lot_id=lot.id, kind="release", reserved_delta=-amount, order_id=order.id,
                                      user_id=user_id, note=note))
+    departures = {d.id: d for d in locking.lock_departures(
+        Departure.id.in_({s.departure_id for s in order.shipments if s.departure_id is not None}))}
     for shipment in order.shipments:
         if shipment.departure is None:
             continue
-        departure = db.session.scalars(sa.select(Departure).where(Departure.id == shipment.departure_id)
-                                       .with_for_update(key_share=True).execution_options(populate_existing=True)).one()
+        departure = departures[shipment.departure_id]
         kg, m3 = _load_of([(line.product, line.quantity) for line in shipment.lines])
         departure.booked_kg = max(Decimal(departure.booked_kg) - kg, Decimal(0))
         departure.booked_m3 = max(Decimal(departure.booked_m3) - m3, Decimal(0))
@@ -569,9 +562,7 @@ def expire_overdue(now: dt.datetime | None = None, *, number: str | None = None,
         return []
     done = []
     with write_transaction():
-        stmt = sa.select(Order).where(*where).order_by(Order.id).with_for_update(
-            key_share=True, skip_locked=is_postgres()).execution_options(populate_existing=True)
-        for order in db.session.scalars(stmt).all():
+        for order in locking.lock_orders(*where, skip_locked=True):
             done.append(_expire(order, now))
     return done
 

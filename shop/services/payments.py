@@ -17,7 +17,7 @@ from shop.database import write_transaction
 from shop.domain import orders
 from shop.extensions import db
 from shop.models import Order, Payment, WebhookEvent, utcnow
-from shop.services import ordering
+from shop.services import locking, ordering
 
 log = logging.getLogger(__name__)
 
@@ -269,8 +269,7 @@ def _intent_dict(intent) -> dict:
 
 
 def _locked_payment(intent_id: str) -> Payment | None:
-    return db.session.scalars(sa.select(Payment).where(Payment.provider == "stripe", Payment.provider_ref == intent_id)
-                              .with_for_update(key_share=True).execution_options(populate_existing=True)).one_or_none()
+    return next(iter(locking.lock_payments(Payment.provider == "stripe", Payment.provider_ref == intent_id)), None)
 
 
 def _apply_success(intent: dict, now: dt.datetime) -> list[int]:
