@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from shop.database import write_transaction
 from shop.extensions import db
 from shop.models import ROLES, AuditLog, DutyRule, ExchangeRate, User
+from shop.services.audit import audit
 
 AUDIT_PAGE = 100
 
@@ -31,10 +32,6 @@ class NotFound(AdminError):
     code = "not_found"
 
 
-def audit(user_id: int | None, action: str, entity: str, entity_id: object, data: dict) -> None:
-    """Record a change inside the caller's transaction (values already JSON-friendly)."""
-    db.session.add(AuditLog(user_id=user_id, action=action, entity=entity, entity_id=str(entity_id)[:64],
-                            data=data))
 
 
 def jsonable(value: object) -> object:

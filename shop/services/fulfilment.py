@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from shop.database import aware as aware  # re-exported: the desk pages show its moments
 from shop.database import write_transaction
 from shop.domain import orders, picking
 from shop.extensions import db
 from shop.models import (
     Allocation,
-    AuditLog,
     Departure,
     ExpressLine,
     Lot,
@@ -37,6 +37,7 @@ from shop.models import (
     utcnow,
 )
 from shop.services import locking
+from shop.services.audit import audit as _audit
 
 S = orders.OrderStatus
 # Orders whose shipments a wave takes: paid, COD-confirmed, or already picking another shipment
@@ -122,18 +123,6 @@ class StockMismatch(FulfilmentError):
 
 # ---- small shared reads ---------------------------------------------------------------------
 
-def aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes; everything is stored in UTC."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
-def _audit(user_id: int | None, action: str, entity: str, entity_id: object, data: dict) -> None:
-    db.session.add(AuditLog(user_id=user_id, action=action, entity=entity, entity_id=str(entity_id)[:64],
-                            data=data))
-
-
 def _lock_orders(order_ids) -> dict[int, Order]:
     """Lock orders in id order (the order every use case takes them in, so none deadlock)."""
     ids = sorted(set(order_ids))
@@ -147,12 +136,6 @@ def _lock_departure(departure_id: int) -> Departure:
     if departure is None:
         raise NotFound("departure", departure_id)
     return departure
-
-
-def _step(order: Order, event: orders.OrderEvent) -> orders.Transition:
-    step = orders.transition(order.status, event, cash_on_delivery=order.payment_method == "cod")
-    order.status = step.target.value
-    return step
 
 
 def _picked_lots(order_ids) -> set[tuple[int, int]]:
@@ -286,7 +269,7 @@ def build_wave(departure_id: int, user_id: int | None) -> WaveBuilt:
             if shipment.status != "pending" or order.status not in WAVE_ORDER_STATUSES:
                 continue
             if order.status != S.PICKING.value:
-                _step(order, orders.OrderEvent.START_PICKING)
+                orders.apply_event(order, orders.OrderEvent.START_PICKING)
             shipment.status = "picking"
             added.append(order.number)
         if added and wave.status != "open":
@@ -482,7 +465,7 @@ def pack(wave_id: int, order_number: str, user_id: int | None) -> Packed:
         shipment.status = "packed"
         live = [s for s in order.shipments if s.status != "cancelled"]
         if all(s.status in DONE_SHIPMENT_STATUSES for s in live):
-            _step(order, orders.OrderEvent.PACK)
+            orders.apply_event(order, orders.OrderEvent.PACK)
         _audit(user_id, "shipment.pack", "order", order.number,
                {"wave": wave.id, "shipment": shipment.id, "waybill": shipment.waybill, "status": order.status})
         return Packed(order.number, shipment.waybill, order.status, False)
@@ -515,7 +498,7 @@ def ship_departure(departure_id: int, user_id: int | None) -> Shipped:
         for order in locked.values():
             live = [s for s in order.shipments if s.status != "cancelled"]
             if order.status == S.PACKED.value and all(s.status in ("shipped", "delivered") for s in live):
-                _step(order, orders.OrderEvent.SHIP)
+                orders.apply_event(order, orders.OrderEvent.SHIP)
                 done.append(order.number)
         left = db.session.scalar(sa.select(sa.func.count(Shipment.id)).where(
             Shipment.departure_id == departure_id, Shipment.status == "picking")) or 0

@@ -33,7 +33,6 @@ from shop.extensions import db
 from shop.i18n import LANGUAGES as LANGS
 from shop.models import (
     LOT_STATUSES,
-    AuditLog,
     Category,
     Lot,
     Merchant,
@@ -43,6 +42,7 @@ from shop.models import (
     StockMove,
 )
 from shop.services import locking, search
+from shop.services.audit import audit
 from shop.services.catalogue import category_tree
 from shop.services.quotes import ISO_COUNTRIES
 from shop.services.slugs import slugify
@@ -386,10 +386,6 @@ def listing_values(product: Product) -> dict:
 
 # ---- shared writes ------------------------------------------------------------------------
 
-def audit(user_id: int | None, action: str, entity: str, entity_id: object, data: dict) -> None:
-    """Record a change inside the caller's transaction."""
-    db.session.add(AuditLog(user_id=user_id, action=action, entity=entity, entity_id=str(entity_id)[:64],
-                            data=data))
 
 
 def _jsonable(value):

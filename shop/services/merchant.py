@@ -30,7 +30,8 @@ from shop.models import (
     utcnow,
 )
 from shop.services import catalogue, listings, locking
-from shop.services.listings import ListingDraft, LotDraft, Slugs, audit
+from shop.services.audit import audit
+from shop.services.listings import ListingDraft, LotDraft, Slugs
 
 LOW_STOCK = 10
 EXPIRY_WARNING_DAYS = 30

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from shop.database import is_postgres, write_transaction
+from shop.database import aware, is_postgres, write_transaction
 from shop.domain import allocation, customs, orders, routing
 from shop.domain.money import Money, to_minor_units
 from shop.extensions import db
@@ -156,11 +156,6 @@ class Aftermath:
 
 
 # ---- quoting ------------------------------------------------------------------------------
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
 
 def latest_rates() -> dict[str, Decimal]:
     """Units of each currency for one CNY, newest per currency (CNY is 1)."""
@@ -512,17 +507,11 @@ def _release_stock(order: Order, user_id: int | None, note: str) -> None:
         shipment.status = "cancelled"
 
 
-def _step(order: Order, event: orders.OrderEvent) -> orders.Transition:
-    step = orders.transition(order.status, event, cash_on_delivery=order.payment_method == "cod")
-    order.status = step.target.value
-    return step
-
-
 def mark_paid(order: Order, now: dt.datetime) -> bool:
     """Record the payment of a pending order (inside the caller's transaction); False if it was not pending."""
     if order.status != orders.OrderStatus.PENDING_PAYMENT.value:
         return False
-    _step(order, orders.OrderEvent.PAY)
+    orders.apply_event(order, orders.OrderEvent.PAY)
     order.paid_at = now
     outbox.enqueue(order.email, "payment_received", order.lang, order=order,
                    link=outbox.absolute_url("checkout.order_page", lang=order.lang, number=order.number))
@@ -530,7 +519,7 @@ def mark_paid(order: Order, now: dt.datetime) -> bool:
 
 
 def _expire(order: Order, now: dt.datetime) -> Aftermath:
-    _step(order, orders.OrderEvent.EXPIRE)
+    orders.apply_event(order, orders.OrderEvent.EXPIRE)
     order.cancelled_at = now
     _release_stock(order, None, "payment deadline passed")
     aftermath = Aftermath(order.number, order.status)
@@ -579,7 +568,7 @@ def cancel_order(number: str, user: User, now: dt.datetime | None = None) -> Aft
         if (not is_staff and not orders.buyer_may_cancel(order.status)) or not orders.can(
                 order.status, orders.OrderEvent.CANCEL, cash_on_delivery=cod):
             raise CannotCancel(order.status)
-        step = _step(order, orders.OrderEvent.CANCEL)
+        step = orders.apply_event(order, orders.OrderEvent.CANCEL)
         order.cancelled_at = now
         if step.releases_stock:
             _release_stock(order, user.id, "cancelled by " + ("staff" if is_staff else "buyer"))
@@ -608,7 +597,7 @@ def record_delivery(order_number: str, staff_user: User, now: dt.datetime | None
         cod = order.payment_method == "cod"
         if not orders.can(order.status, orders.OrderEvent.DELIVER, cash_on_delivery=cod):
             raise CannotDeliver(order.status)
-        step = _step(order, orders.OrderEvent.DELIVER)
+        step = orders.apply_event(order, orders.OrderEvent.DELIVER)
         for shipment in order.shipments:
             if shipment.status != "cancelled":
                 shipment.status = "delivered"
@@ -657,4 +646,4 @@ def total_in(order: Order, amount_cny: Decimal) -> Decimal:
 
 
 def deadline_of(order: Order) -> dt.datetime | None:
-    return _aware(order.payment_deadline) if order.payment_deadline else None
+    return aware(order.payment_deadline)
