@@ -43,7 +43,7 @@ def jsonable(value: object) -> object:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (set, frozenset, tuple)):
-        return sorted(jsonable(v) for v in value)
+        return sorted((jsonable(v) for v in value), key=str)
     if isinstance(value, list):
         return [jsonable(v) for v in value]
     if isinstance(value, dict):
@@ -100,7 +100,7 @@ def get_duty_rule(country: str) -> DutyRule | None:
 DUTY_FIELDS = ("threshold", "currency", "rate", "per")
 
 
-def update_duty_rule(country: str, values: dict, user_id: int | None) -> dict:
+def update_duty_rule(country: str, values: dict[str, object], user_id: int | None) -> dict[str, list[object]]:
     """Change a destination's duty rule; returns the fields changed as {field: [before, after]}."""
     with write_transaction():
         rule = db.session.scalar(sa.select(DutyRule).where(DutyRule.country == country.upper()).with_for_update())

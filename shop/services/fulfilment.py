@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -123,7 +124,7 @@ class StockMismatch(FulfilmentError):
 
 # ---- small shared reads ---------------------------------------------------------------------
 
-def _lock_orders(order_ids) -> dict[int, Order]:
+def _lock_orders(order_ids: Iterable[int]) -> dict[int, Order]:
     """Lock orders in id order (the order every use case takes them in, so none deadlock)."""
     ids = sorted(set(order_ids))
     if not ids:
@@ -138,14 +139,14 @@ def _lock_departure(departure_id: int) -> Departure:
     return departure
 
 
-def _picked_lots(order_ids) -> set[tuple[int, int]]:
+def _picked_lots(order_ids: Iterable[int]) -> set[tuple[int, int]]:
     """(order id, lot id) pairs the ledger holds a pick for."""
     ids = list(set(order_ids))
     if not ids:
         return set()
     rows = db.session.execute(sa.select(StockMove.order_id, StockMove.lot_id).where(
         StockMove.kind == "pick", StockMove.order_id.in_(ids)).distinct())
-    return {(order_id, lot_id) for order_id, lot_id in rows}
+    return {(order_id, lot_id) for order_id, lot_id in rows if order_id is not None}
 
 
 def _is_picked(shipment: Shipment, picked: set[tuple[int, int]]) -> bool:
@@ -155,11 +156,11 @@ def _is_picked(shipment: Shipment, picked: set[tuple[int, int]]) -> bool:
     return bool(lots) and all((shipment.order_id, lot_id) in picked for lot_id in lots)
 
 
-def goods_weight_g(lines) -> int:
+def goods_weight_g(lines: Iterable[OrderLine]) -> int:
     return sum(line.product.weight_g * line.quantity for line in lines)
 
 
-def goods_value_cny(lines) -> Decimal:
+def goods_value_cny(lines: Iterable[OrderLine]) -> Decimal:
     return sum((Decimal(line.unit_price_cny) * line.quantity for line in lines), Decimal(0)).quantize(CENT)
 
 
@@ -205,7 +206,7 @@ def board() -> list[LineBoard]:
         ("parcels", "weight_g", "waiting", "picking", "packed"), 0))
     order_sets: dict[int, set[int]] = defaultdict(set)
     for departure_id, order_id, shipment_status, order_status, grams in rows:
-        if shipment_status == "pending" and order_status not in WAVE_ORDER_STATUSES:
+        if departure_id is None or (shipment_status == "pending" and order_status not in WAVE_ORDER_STATUSES):
             continue  # awaiting payment, or cancelled: nothing to pick
         count = counts[departure_id]
         order_sets[departure_id].add(order_id)
@@ -253,11 +254,11 @@ def build_wave(departure_id: int, user_id: int | None) -> WaveBuilt:
                    Order.status.in_(WAVE_ORDER_STATUSES))).all()
         locked = _lock_orders(order_id for _, order_id in candidates)
         departure = _lock_departure(departure_id)
-        wave = db.session.scalar(sa.select(Wave).where(Wave.departure_id == departure_id))
+        wave: Wave | None = db.session.scalar(sa.select(Wave).where(Wave.departure_id == departure_id))
         if wave is None and not candidates:
             raise NothingToPick()
         created = wave is None
-        if created:
+        if wave is None:
             wave = Wave(departure_id=departure.id, status="open")
             db.session.add(wave)
         added = []
@@ -282,7 +283,7 @@ def build_wave(departure_id: int, user_id: int | None) -> WaveBuilt:
 
 
 def get_wave(wave_id: int) -> Wave:
-    wave = db.session.scalar(sa.select(Wave).where(Wave.id == wave_id).options(
+    wave: Wave | None = db.session.scalar(sa.select(Wave).where(Wave.id == wave_id).options(
         selectinload(Wave.departure).selectinload(Departure.line)))
     if wave is None:
         raise NotFound("wave", wave_id)
@@ -330,7 +331,7 @@ class PickList:
         return sum(line.quantity for line, _ in self.walk)
 
 
-def _wave_shipments(departure_id: int, statuses=IN_WAVE_STATUSES) -> list[Shipment]:
+def _wave_shipments(departure_id: int, statuses: Iterable[str] = IN_WAVE_STATUSES) -> list[Shipment]:
     return list(db.session.scalars(
         sa.select(Shipment).where(Shipment.departure_id == departure_id, Shipment.status.in_(statuses))
         .order_by(Shipment.id).options(
@@ -559,7 +560,7 @@ def find(query: str) -> Order | None:
 
 
 def get_order(number: str) -> Order:
-    order = db.session.scalar(sa.select(Order).where(Order.number == number).options(
+    order: Order | None = db.session.scalar(sa.select(Order).where(Order.number == number).options(
         selectinload(Order.payments),
         selectinload(Order.lines).selectinload(OrderLine.product).selectinload(Product.translations),
         selectinload(Order.shipments).selectinload(Shipment.line),
@@ -570,8 +571,8 @@ def get_order(number: str) -> Order:
 
 
 def get_departure(departure_id: int) -> Departure:
-    departure = db.session.scalar(sa.select(Departure).where(Departure.id == departure_id)
-                                  .options(selectinload(Departure.line)))
+    departure: Departure | None = db.session.scalar(sa.select(Departure).where(Departure.id == departure_id)
+                                                    .options(selectinload(Departure.line)))
     if departure is None:
         raise NotFound("departure", departure_id)
     return departure
@@ -586,7 +587,7 @@ def departure_shipments(departure_id: int) -> list[Shipment]:
 
 
 def get_shipment(shipment_id: int) -> Shipment:
-    shipment = db.session.scalar(sa.select(Shipment).where(Shipment.id == shipment_id).options(
+    shipment: Shipment | None = db.session.scalar(sa.select(Shipment).where(Shipment.id == shipment_id).options(
         selectinload(Shipment.order), selectinload(Shipment.line), selectinload(Shipment.departure),
         selectinload(Shipment.lines).selectinload(OrderLine.product).selectinload(Product.translations)))
     if shipment is None:
@@ -619,7 +620,7 @@ class ManifestParcel:
     declared_value_cny: Decimal
     status: str
 
-    def as_row(self, line_code: str, departs_at: dt.datetime) -> dict:
+    def as_row(self, line_code: str, departs_at: dt.datetime) -> dict[str, object]:
         return {"waybill": self.waybill, "order_number": self.order_number, "line": line_code,
                 "departure": departs_at.astimezone(KASHGAR_CLOCK).isoformat(), "consignee": self.consignee_latin,
                 "destination_country": self.country, "destination_city": self.city_latin,
@@ -647,7 +648,7 @@ class Manifest:
     def declared_value_cny(self) -> Decimal:
         return sum((p.declared_value_cny for p in self.parcels), Decimal(0))
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[dict[str, object]]:
         departs_at = aware(self.departure.departs_at)
         return [p.as_row(self.departure.line.code, departs_at) for p in self.parcels]
 
@@ -682,7 +683,7 @@ def customs_order(number: str) -> Order:
     return order
 
 
-def customs_records(order: Order, id_number_shown: str, lang: str = "zh") -> dict:
+def customs_records(order: Order, id_number_shown: str, lang: str = "zh") -> dict[str, object]:
     """The three documents' data: order record, payment record, waybill records (amounts in CNY); product
     names in `lang` beside the name the buyer ordered under."""
     paid = [p for p in order.payments if p.status == "succeeded"]

@@ -18,6 +18,7 @@ from shop.models import (
     LOT_STATUSES,
     Allocation,
     ApiToken,
+    AuditLog,
     Category,
     Lot,
     Order,
@@ -92,11 +93,11 @@ class Dashboard:
     recent_orders: list[tuple[Order, list[OrderLine]]]
 
 
-def _own_products(merchant_id: int):
+def _own_products(merchant_id: int) -> sa.Select[Product]:
     return sa.select(Product).where(Product.merchant_id == merchant_id)
 
 
-def _orders_with_goods_of(merchant_id: int):
+def _orders_with_goods_of(merchant_id: int) -> sa.Select[int]:
     """Ids of orders holding at least one line of the merchant's products."""
     return (sa.select(OrderLine.order_id).join(Product, Product.id == OrderLine.product_id)
             .where(Product.merchant_id == merchant_id))
@@ -195,13 +196,12 @@ def ledger_totals(lot_id: int) -> tuple[int, int]:
     return int(on_hand), int(reserved)
 
 
-def lot_history(lot: Lot, limit: int = 50) -> list[tuple]:
+def lot_history(lot: Lot, limit: int = 50) -> list[tuple[AuditLog, str | None]]:
     """Audit rows about the lot (status changes, moves), newest first, with who made them."""
-    from shop.models import AuditLog
-    return db.session.execute(
+    return list(db.session.execute(
         sa.select(AuditLog, User.email).outerjoin(User, User.id == AuditLog.user_id)
         .where(AuditLog.entity == "lot", AuditLog.entity_id == lot.lot_number)
-        .order_by(AuditLog.id.desc()).limit(limit)).all()
+        .order_by(AuditLog.id.desc()).limit(limit)).tuples().all())
 
 
 def orders(merchant_id: int, page: int = 1, per_page: int = 20, status: str | None = None
@@ -244,7 +244,7 @@ def _with_own_lines(merchant_id: int, found: list[Order]) -> list[tuple[Order, l
 # ---- listings -------------------------------------------------------------------------------
 
 def _category(slug: str) -> Category:
-    category = catalogue.category_tree().by_slug.get(slug)
+    category: Category | None = catalogue.category_tree().by_slug.get(slug)
     if category is None:
         raise NotFound(slug)
     return category
@@ -349,9 +349,9 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 def tokens_of(merchant_id: int) -> list[tuple[ApiToken, str]]:
     """The merchant's tokens, newest first, with who made each."""
-    return db.session.execute(
+    return list(db.session.execute(
         sa.select(ApiToken, User.email).join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.merchant_id == merchant_id).order_by(ApiToken.id.desc())).all()
+        .where(ApiToken.merchant_id == merchant_id).order_by(ApiToken.id.desc())).tuples().all())
 
 
 def revoke_token(merchant_id: int, token_id: int, user_id: int) -> bool:
