@@ -108,3 +108,28 @@ def test_no_import_cycles():
     check = _check("no-cycles")
     assert check.metadata.get("cycle_breakers_by_package", {}) == {}
     assert check.kept
+
+
+LOCKED_THROUGH_LOCKING = {"Product", "Order", "Lot", "Departure", "Payment"}
+
+
+def _selected_models(call: ast.AST) -> set[str]:
+    """Names of the models a `select(...)....with_for_update()` chain selects."""
+    found = set()
+    for node in ast.walk(call):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "select":
+            found.update(arg.id for arg in node.args if isinstance(arg, ast.Name))
+    return found
+
+
+def test_stock_orders_departures_and_payments_are_locked_only_through_the_locking_module():
+    offenders = []
+    for path in sorted(SHOP.rglob("*.py")):
+        if path == SHOP / "services" / "locking.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "with_for_update":
+                models = _selected_models(node.func) & LOCKED_THROUGH_LOCKING
+                if models:
+                    offenders.append(f"{path.relative_to(SHOP)}:{node.lineno} locks {sorted(models)}")
+    assert offenders == []
