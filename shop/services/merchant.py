@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -196,12 +197,12 @@ def ledger_totals(lot_id: int) -> tuple[int, int]:
     return int(on_hand), int(reserved)
 
 
-def lot_history(lot: Lot, limit: int = 50) -> list[tuple[AuditLog, str | None]]:
+def lot_history(lot: Lot, limit: int = 50) -> Sequence[sa.Row[AuditLog, str | None]]:
     """Audit rows about the lot (status changes, moves), newest first, with who made them."""
-    return list(db.session.execute(
+    return db.session.execute(
         sa.select(AuditLog, User.email).outerjoin(User, User.id == AuditLog.user_id)
         .where(AuditLog.entity == "lot", AuditLog.entity_id == lot.lot_number)
-        .order_by(AuditLog.id.desc()).limit(limit)).tuples().all())
+        .order_by(AuditLog.id.desc()).limit(limit)).all()
 
 
 def orders(merchant_id: int, page: int = 1, per_page: int = 20, status: str | None = None
@@ -347,11 +348,11 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     return token, secret
 
 
-def tokens_of(merchant_id: int) -> list[tuple[ApiToken, str]]:
+def tokens_of(merchant_id: int) -> Sequence[sa.Row[ApiToken, str]]:
     """The merchant's tokens, newest first, with who made each."""
-    return list(db.session.execute(
+    return db.session.execute(
         sa.select(ApiToken, User.email).join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.merchant_id == merchant_id).order_by(ApiToken.id.desc())).tuples().all())
+        .where(ApiToken.merchant_id == merchant_id).order_by(ApiToken.id.desc())).all()
 
 
 def revoke_token(merchant_id: int, token_id: int, user_id: int) -> bool:
