@@ -50,6 +50,7 @@ run: $(VENV)/.installed translations db-upgrade
 check: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check shop tests bench config.py wsgi.py
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 test: $(VENV)/.installed-test translations
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 from contextlib import contextmanager
+from typing import overload
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -55,3 +57,14 @@ def write_transaction():
 
 def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+@overload
+def aware(moment: dt.datetime) -> dt.datetime: ...
+@overload
+def aware(moment: None) -> None: ...
+def aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """The moment with its zone: SQLite hands back the UTC time it stored without one."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

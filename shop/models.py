@@ -3,13 +3,24 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from shop.domain.allocation import CustomsStatus
+from shop.domain.orders import OrderStatus, ShipmentStatus
+from shop.domain.payments import PaymentStatus
 from shop.extensions import db
+
+if TYPE_CHECKING:
+    # db.Model is made at run time from Base (shop/extensions.py); type checkers see Base itself.
+    from shop.extensions import Base as Model
+else:
+    Model = db.Model
 
 Money = sa.Numeric(12, 2, asdecimal=True)
 Rate = sa.Numeric(18, 8, asdecimal=True)
@@ -23,7 +34,16 @@ def utcnow() -> dt.datetime:
 UtcDateTime = sa.DateTime(timezone=True)
 
 
-class Merchant(db.Model):
+def _values(vocabulary: type[Enum]) -> tuple[str, ...]:
+    return tuple(member.value for member in vocabulary)
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    """A CHECK that `column` holds one of the domain's words (the migrations spell out the same list)."""
+    return sa.CheckConstraint(f"{column} IN ({','.join(repr(v) for v in values)})", name=name)
+
+
+class Merchant(Model):
     """A zone enterprise that owns listings and bonded stock."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +60,7 @@ class Merchant(db.Model):
         return (self.display_names or {}).get(lang) or self.name
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """An account: buyer, merchant (tied to one merchant), staff or admin."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,7 +99,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_version or 1}"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token a merchant creates in the portal; only its hash is kept."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +115,7 @@ class ApiToken(db.Model):
     merchant: Mapped[Merchant] = relationship()
 
 
-class Category(db.Model):
+class Category(Model):
     """A catalogue category; its names live in CategoryTranslation."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,7 +134,7 @@ class Category(db.Model):
         return by_lang.get(lang) or by_lang.get("en")
 
 
-class CategoryTranslation(db.Model):
+class CategoryTranslation(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id", ondelete="CASCADE"))
     lang: Mapped[str] = mapped_column(sa.String(5))
@@ -126,7 +146,7 @@ class CategoryTranslation(db.Model):
     __table_args__ = (sa.UniqueConstraint("category_id", "lang", name="uq_category_translation_lang"),)
 
 
-class Product(db.Model):
+class Product(Model):
     """A listing: customs and logistics data; its texts live in ProductTranslation."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,7 +194,7 @@ class Product(db.Model):
         return [self.length_mm, self.width_mm, self.height_mm]
 
 
-class ProductTranslation(db.Model):
+class ProductTranslation(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("product.id", ondelete="CASCADE"))
     lang: Mapped[str] = mapped_column(sa.String(5))
@@ -190,10 +210,10 @@ class ProductTranslation(db.Model):
     )
 
 
-LOT_STATUSES = ("bonded", "released", "quarantined")
+LOT_STATUSES = _values(CustomsStatus)
 
 
-class Lot(db.Model):
+class Lot(Model):
     """A bonded stock lot; every change to it is a StockMove."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -213,7 +233,7 @@ class Lot(db.Model):
         sa.CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
         sa.CheckConstraint("reserved >= 0", name="reserved_not_negative"),
         sa.CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
-        sa.CheckConstraint("customs_status IN ('bonded','released','quarantined')", name="customs_status_known"),
+        _one_of("customs_status", LOT_STATUSES, "customs_status_known"),
     )
 
     @property
@@ -224,7 +244,7 @@ class Lot(db.Model):
 STOCK_MOVE_KINDS = ("intake", "reserve", "release", "pick", "adjust", "return")
 
 
-class StockMove(db.Model):
+class StockMove(Model):
     """Append-only stock ledger: on hand and reserved rebuild from the sum of its rows."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -244,7 +264,7 @@ class StockMove(db.Model):
     )
 
 
-class ExpressLine(db.Model):
+class ExpressLine(Model):
     """An express line out of the zone, with its schedule, limits and rate table."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -285,7 +305,7 @@ class ExpressLine(db.Model):
         return (self.names or {}).get(lang) or (self.names or {}).get("en") or self.code
 
 
-class LineClosure(db.Model):
+class LineClosure(Model):
     """A period an express line does not depart (a season, a holiday, works)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -304,7 +324,7 @@ class LineClosure(db.Model):
     )
 
 
-class Departure(db.Model):
+class Departure(Model):
     """One departure of a line, with the weight and volume booked on it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -322,12 +342,12 @@ class Departure(db.Model):
     )
 
 
-ORDER_STATUSES = (
-    "pending_payment", "confirmed", "paid", "picking", "packed", "shipped", "delivered", "cancelled", "refunded",
-)
+ORDER_STATUSES = _values(OrderStatus)
+SHIPMENT_STATUSES = _values(ShipmentStatus)
+PAYMENT_STATUSES = _values(PaymentStatus)
 
 
-class Order(db.Model):
+class Order(Model):
     """A buyer's order, with prices, rate and shipping frozen when placed."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -365,11 +385,7 @@ class Order(db.Model):
     payments: Mapped[list[Payment]] = relationship(back_populates="order")
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('pending_payment','confirmed','paid','picking','packed','shipped','delivered',"
-            "'cancelled','refunded')",
-            name="status_known",
-        ),
+        _one_of("status", ORDER_STATUSES, "status_known"),
         sa.CheckConstraint("flow IN ('import','export')", name="flow_known"),
         sa.CheckConstraint("payment_method IN ('stripe','cod')", name="payment_method_known"),
         sa.CheckConstraint("goods_cny >= 0 AND shipping_cny >= 0 AND tax_cny >= 0 AND total_cny >= 0",
@@ -380,7 +396,7 @@ class Order(db.Model):
         return (self.total_cny * self.exchange_rate).quantize(Decimal("0.01"))
 
 
-class Shipment(db.Model):
+class Shipment(Model):
     """The part of an order that travels on one express line departure."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -399,8 +415,10 @@ class Shipment(db.Model):
     departure: Mapped[Departure | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(back_populates="shipment")
 
+    __table_args__ = (_one_of("status", SHIPMENT_STATUSES, "status_known"),)
 
-class OrderLine(db.Model):
+
+class OrderLine(Model):
     """One product on an order, at the price frozen when placed."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -420,7 +438,7 @@ class OrderLine(db.Model):
     __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
 
 
-class Allocation(db.Model):
+class Allocation(Model):
     """How much of an order line is taken from which lot."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -434,7 +452,7 @@ class Allocation(db.Model):
     __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
 
 
-class Payment(db.Model):
+class Payment(Model):
     """A payment attempt: a Stripe PaymentIntent or cash on delivery."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -453,10 +471,13 @@ class Payment(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="payments")
 
-    __table_args__ = (sa.CheckConstraint("amount_minor >= 0", name="amount_not_negative"),)
+    __table_args__ = (
+        sa.CheckConstraint("amount_minor >= 0", name="amount_not_negative"),
+        _one_of("status", PAYMENT_STATUSES, "status_known"),
+    )
 
 
-class WebhookEvent(db.Model):
+class WebhookEvent(Model):
     """A received provider event, stored once by its id so it is applied once."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -470,7 +491,7 @@ class WebhookEvent(db.Model):
     __table_args__ = (sa.UniqueConstraint("provider", "event_id", name="uq_webhook_event_provider_event"),)
 
 
-class ExchangeRate(db.Model):
+class ExchangeRate(Model):
     """Units of `currency` for one CNY, as set by an admin on a date."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -484,7 +505,7 @@ class ExchangeRate(db.Model):
     )
 
 
-class DutyRule(db.Model):
+class DutyRule(Model):
     """A destination's duty-free threshold and the duty above it (admin-edited)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -501,7 +522,7 @@ class DutyRule(db.Model):
     )
 
 
-class CartItem(db.Model):
+class CartItem(Model):
     """A signed-in buyer's cart line (guests keep theirs in the signed session)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -517,7 +538,7 @@ class CartItem(db.Model):
     )
 
 
-class Address(db.Model):
+class Address(Model):
     """A buyer's saved delivery address, with its Latin transliteration."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -531,7 +552,7 @@ class Address(db.Model):
     latin: Mapped[str] = mapped_column(sa.String(600), default="")
 
 
-class Wave(db.Model):
+class Wave(Model):
     """A fulfilment wave: the picking for one express-line departure."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -542,7 +563,7 @@ class Wave(db.Model):
     departure: Mapped[Departure] = relationship()
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An e-mail waiting to be sent (written in the same transaction as its cause)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -560,7 +581,7 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Who changed what, for admins and customs."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -572,7 +593,7 @@ class AuditLog(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class SearchDocument(db.Model):
+class SearchDocument(Model):
     """A product's searchable text in one language, normalised (case-folded) for matching.
 
     SQLite indexes it with an FTS5 trigram table and PostgreSQL with a pg_trgm index,

@@ -3,8 +3,11 @@
 The passwords are for the demo only; `make run` prints them.
 `lang` is the account's preferred shop language (en, zh, ru, ur).
 """
+from __future__ import annotations
 
-ACCOUNTS = [
+from typing import Any
+
+ACCOUNTS: list[dict[str, Any]] = [
     dict(email="admin@shop.example", role="admin", password="demo-admin-2026", merchant=None,
          name="Gulnar Abdukerim", lang="en"),
     dict(email="staff@shop.example", role="staff", password="demo-staff-2026", merchant=None,

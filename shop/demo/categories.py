@@ -3,8 +3,11 @@
 A sub-category names its parent by slug; parents come before their children.
 """
 # ruff: noqa: E501
+from __future__ import annotations
 
-CATEGORIES = [
+from typing import Any
+
+CATEGORIES: list[dict[str, Any]] = [
     # ------------------------------------------------------------------ food
     dict(
         slug="food",

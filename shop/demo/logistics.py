@@ -7,8 +7,11 @@ empty list means every city in that country. A yearly closure gives "MM-DD" date
 inclusive, and may wrap over the new year (12-01 .. 03-31).
 """
 # ruff: noqa: E501
+from __future__ import annotations
 
-LINES = [
+from typing import Any
+
+LINES: list[dict[str, Any]] = [
     dict(
         code="KHG-MOW-TRUCK",
         mode="truck",
@@ -234,7 +237,7 @@ def _city(country, en, zh, ru, ur):
     return dict(country=country, city=en, names={"en": en, "zh": zh, "ru": ru, "ur": ur})
 
 
-DESTINATIONS = [
+DESTINATIONS: list[dict[str, Any]] = [
     # Russia: the Moscow truck's cities, plus two more the rail line reaches
     _city("RU", "Moscow", "莫斯科", "Москва", "ماسکو"),
     _city("RU", "Saint Petersburg", "圣彼得堡", "Санкт-Петербург", "سینٹ پیٹرزبرگ"),
@@ -316,7 +319,7 @@ _EAEU_NOTE = {
     "ur": "یوریشین اکنامک یونین میں ای کامرس پارسل کی چھوٹ: فی پارسل 200 یورو تک ڈیوٹی نہیں، اس سے زائد قیمت پر 5 فیصد۔",
 }
 
-DUTY_RULES = [
+DUTY_RULES: list[dict[str, Any]] = [
     dict(country="RU", threshold="200", currency="EUR", rate="0.05", per="parcel", basis="excess",
          valid_from="2026-07-01", note=_EAEU_NOTE),
     dict(country="KZ", threshold="200", currency="EUR", rate="0.05", per="parcel", basis="excess",

@@ -3,8 +3,11 @@
 `name` is the legal name in English; `names` gives it in each shop language.
 """
 # ruff: noqa: E501
+from __future__ import annotations
 
-MERCHANTS = [
+from typing import Any
+
+MERCHANTS: list[dict[str, Any]] = [
     dict(
         slug="lieba-bakery",
         name="Kashgar Lieba Food Technology Co., Ltd.",

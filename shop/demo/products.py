@@ -10,8 +10,11 @@ bin is zone-aisle-shelf (A food, B cosmetics, C daily necessities); customs_entr
 mainland, serial); status is bonded, released or quarantined.
 """
 # ruff: noqa: E501
+from __future__ import annotations
 
-PRODUCTS = [
+from typing import Any
+
+PRODUCTS: list[dict[str, Any]] = [
     dict(
         sku="CN-0001", slug="lieba-russian-style-bread-soft-bag-500-g",
         merchant="lieba-bakery", category="bread-bakery", origin="CN",

@@ -94,7 +94,7 @@ class Allocation:
     quantity: int
 
 
-def _fefo_key(lot: LotStock) -> tuple:
+def _fefo_key(lot: LotStock) -> tuple[bool, date, int | str]:
     # Lots that never expire go last; lot_id breaks ties so the choice is repeatable.
     return (lot.expiry is None, lot.expiry or date.min, lot.lot_id)
 

@@ -216,6 +216,7 @@ def parse_amount(text: str) -> Decimal:
         raise InvalidAmount(text, "not_a_number") from None
     if amount.is_signed() and not amount.is_zero():
         raise InvalidAmount(text, "negative")
-    if -amount.as_tuple().exponent > _MAX_INPUT_DECIMALS:
+    exponent = amount.as_tuple().exponent  # an int: the pattern admits finite numbers only
+    if isinstance(exponent, int) and -exponent > _MAX_INPUT_DECIMALS:
         raise InvalidAmount(text, "too_many_decimals")
     return amount.copy_abs()

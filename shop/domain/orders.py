@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
 __all__ = [
-    "COD_STATUS_ORDER", "FINAL_STATUSES", "STATUS_ORDER", "IllegalTransition", "OrderError",
-    "OrderEvent", "OrderStatus", "Transition", "allowed_events", "buyer_may_cancel", "can",
-    "initial_status", "next_status", "releases_stock", "transition",
+    "COD_STATUS_ORDER", "FINAL_STATUSES", "STATUS_ORDER", "HasStatus", "IllegalTransition", "OrderError",
+    "OrderEvent", "OrderStatus", "ShipmentStatus", "Transition", "allowed_events", "apply_event", "buyer_may_cancel",
+    "can", "initial_status", "next_status", "releases_stock", "transition",
 ]
 
 class OrderStatus(str, Enum):
@@ -23,6 +24,17 @@ class OrderStatus(str, Enum):
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
+
+
+class ShipmentStatus(str, Enum):
+    """Where the part of an order travelling on one departure stands."""
+
+    PENDING = "pending"
+    PICKING = "picking"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
 
 
 class OrderEvent(str, Enum):
@@ -110,6 +122,20 @@ def _table(cash_on_delivery: bool) -> dict[OrderStatus, dict[OrderEvent, OrderSt
 def initial_status(*, cash_on_delivery: bool = False) -> OrderStatus:
     """The status a newly placed order starts in."""
     return _S.CONFIRMED if cash_on_delivery else _S.PENDING_PAYMENT
+
+
+class HasStatus(Protocol):
+    """Anything that stands somewhere in the order state machine (the Order row, a test double)."""
+
+    status: str
+    payment_method: str
+
+
+def apply_event(order: HasStatus, event: OrderEvent) -> Transition:
+    """Move `order` by `event`, writing its new status; IllegalTransition leaves it as it was."""
+    step = transition(order.status, event, cash_on_delivery=order.payment_method == "cod")
+    order.status = step.target.value
+    return step
 
 
 def transition(

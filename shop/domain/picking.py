@@ -55,14 +55,14 @@ def _natural_chunks(text: str) -> tuple[tuple[int, int, str], ...]:
     )
 
 
-def bin_key(bin: str) -> tuple:
+def bin_key(bin: str) -> tuple[tuple[tuple[int, int, str], ...], str]:
     """Sort key putting bins in natural order ("A-02-9" before "A-02-10"); any text sorts, empty last."""
     if not isinstance(bin, str) or not bin.strip():
         return (((2, 0, ""),), "")
     return (_natural_chunks(bin), bin)
 
 
-def _walk_key(bin: str) -> tuple:
+def _walk_key(bin: str) -> tuple[object, ...]:
     location = parse_bin(bin)
     if location is None:
         # Bins in a format we cannot place on the walk are visited after the rest.
@@ -73,7 +73,7 @@ def _walk_key(bin: str) -> tuple:
     return (0, zone, aisle, along, _natural_chunks(rest), bin)
 
 
-def _pick_key(line: PickLine) -> tuple:
+def _pick_key(line: PickLine) -> tuple[object, ...]:
     return (
         _walk_key(line.bin),
         line.sku,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -289,6 +289,13 @@ class Departure:
 # The next departures a line can make from a given moment, ignoring capacity, and the date
 # the line reopens when the departure after them falls in a season closure (else None).
 _Schedule = tuple[tuple[tuple[date, Departure], ...], date | None]
+# How a line carries a load: (departure, chargeable grams, cost in fen), or a ruling
+# (None, reason code, its parameters) when it cannot.
+_Leg = tuple[Departure, int, int]
+_Ruling = tuple[None, str, Mapping[str, object]]
+_Booked = Mapping[tuple[str, date], tuple[Decimal, Decimal]] | None
+_Served = tuple[int, "Line", "_CompiledLine", _Schedule]  # (line index, line, compiled, schedule)
+_Plan = tuple[tuple[int, tuple[int, ...], _Leg], ...]  # (line index, item indexes, leg) per shipment
 
 
 @functools.cache
@@ -379,7 +386,9 @@ def chargeable_weight_g(items: Iterable[Item], divisor: int) -> int:
     return max(actual, -(-volume // divisor))
 
 
-def _departure(code: str, c: _CompiledLine, schedule: _Schedule, grams, mm3, booked):
+def _departure(
+    code: str, c: _CompiledLine, schedule: _Schedule, grams: int | Decimal, mm3: int | Decimal, booked: _Booked
+) -> Departure | _Ruling:
     """The first departure with room for the load, or a (None, code, params) ruling."""
     departures, season_until = schedule
     if grams <= c.cap_g_whole and mm3 <= c.cap_mm3_whole:
@@ -398,7 +407,10 @@ def _departure(code: str, c: _CompiledLine, schedule: _Schedule, grams, mm3, boo
     return None, ("departure_full" if departures else "no_departure"), {}
 
 
-def _carry(line: Line, c: _CompiledLine, schedule, flags, grams, mm3, side, booked):
+def _carry(
+    line: Line, c: _CompiledLine, schedule: _Schedule, flags: frozenset[str], grams: int, mm3: int, side: int,
+    booked: _Booked,
+) -> _Leg | _Ruling:
     """How `line` carries one parcel: (departure, chargeable g, fen) or (None, code, params)."""
     refused = c.refused & flags
     if refused:
@@ -408,7 +420,7 @@ def _carry(line: Line, c: _CompiledLine, schedule, flags, grams, mm3, side, book
     if side > c.max_side:
         return None, "oversize", {"limit_cm": c.limit_cm}
     departure = _departure(line.code, c, schedule, grams, mm3, booked)
-    if type(departure) is tuple:
+    if isinstance(departure, tuple):
         return departure
     volumetric = -(-mm3 // c.divisor)
     chargeable = grams if grams >= volumetric else volumetric
@@ -427,7 +439,7 @@ def next_departure(
     c: _CompiledLine = line._compiled  # type: ignore[attr-defined]
     schedule = c.schedule(line, local.date(), local.time() < line.cutoff)
     found = _departure(line.code, c, schedule, weight_kg * 1000, volume_m3 * 1_000_000_000, booked)
-    if type(found) is tuple:
+    if isinstance(found, tuple):
         raise LineUnavailable(line.code, found[1], found[2])
     return found
 
@@ -495,7 +507,9 @@ class _Group:
 
     __slots__ = ("members", "flags", "grams", "mm3", "side", "leg")
 
-    def __init__(self, members, flags, grams, mm3, side, leg):
+    def __init__(
+        self, members: list[int], flags: frozenset[str], grams: int, mm3: int, side: int, leg: _Leg
+    ) -> None:
         self.members = members
         self.flags = flags
         self.grams = grams
@@ -535,8 +549,8 @@ def quote(
     everything = tuple(range(count))
 
     # Each line against the whole order: a single-line option or the reason it cannot be one.
-    served = []  # (index, line, compiled, schedule)
-    singles = []  # (index, leg)
+    served: list[_Served] = []
+    singles: list[tuple[int, _Leg]] = []  # (line index, leg)
     reasons: dict[int, RuledOut] = {}
     for index, line in enumerate(lines):
         c: _CompiledLine = line._compiled  # type: ignore[attr-defined]
@@ -555,11 +569,11 @@ def quote(
         else:
             singles.append((index, leg))
 
-    plans = [((index, everything, leg),) for index, leg in singles]
+    plans: list[_Plan] = [((index, everything, leg),) for index, leg in singles]
     unshippable: tuple[str, ...] = ()
     if count > 1 and served and not (singles and _split_cannot_beat(singles, served, flags, grams, sides)):
         # What each item could do on its own, for splitting.
-        alone: list[list[tuple[int, tuple]]] = [[] for _ in everything]
+        alone: list[list[tuple[int, _Leg]]] = [[] for _ in everything]
         for index, line, c, schedule in served:
             for i in everything:
                 leg = _carry(line, c, schedule, flags[i], grams[i], mm3[i], sides[i], booked)
@@ -577,7 +591,10 @@ def quote(
     return Quote(destination, options, ruled_out, unshippable)
 
 
-def _split_cannot_beat(singles, served, flags, grams, sides) -> bool:
+def _split_cannot_beat(
+    singles: list[tuple[int, _Leg]], served: list[_Served], flags: list[frozenset[str]], grams: list[int],
+    sides: list[int],
+) -> bool:
     """Whether no split can arrive strictly earlier than the best single-line option.
 
     A split beats (E0, L0) only if all its shipments deliver from before E0, or all from E0 at
@@ -604,7 +621,10 @@ def _split_cannot_beat(singles, served, flags, grams, sides) -> bool:
     return False
 
 
-def _splits(alone, singles, served, flags, grams, mm3, sides, booked):
+def _splits(
+    alone: list[list[tuple[int, _Leg]]], singles: list[tuple[int, _Leg]], served: list[_Served],
+    flags: list[frozenset[str]], grams: list[int], mm3: list[int], sides: list[int], booked: _Booked,
+) -> list[_Plan]:
     """Split plans: the fastest and the cheapest greedy ones when no line takes everything,
     else only a split that arrives strictly earlier than every single line."""
     if singles:
@@ -615,7 +635,7 @@ def _splits(alone, singles, served, flags, grams, mm3, sides, booked):
         key = (max(leg[0].delivery_earliest for _, _, leg in plan),
                max(leg[0].delivery_latest for _, _, leg in plan))  # fmt: skip
         return [plan] if key < best else []
-    plans = []
+    plans: list[_Plan] = []
     for goal in ("fastest", "cheapest"):
         plan = _greedy_split(goal, alone, served, flags, grams, mm3, sides, booked)
         if plan is not None and plan not in plans:
@@ -623,25 +643,29 @@ def _splits(alone, singles, served, flags, grams, mm3, sides, booked):
     return plans
 
 
-def _greedy_split(goal, alone, served, flags, grams, mm3, sides, booked):
+def _greedy_split(
+    goal: str, alone: list[list[tuple[int, _Leg]]], served: list[_Served], flags: list[frozenset[str]],
+    grams: list[int], mm3: list[int], sides: list[int], booked: _Booked,
+) -> _Plan | None:
     """Put each item, most constrained and heaviest first, where the plan gets best for `goal`."""
     by_index = {index: (line, c, schedule) for index, line, c, schedule in served}
     groups: dict[int, _Group] = {}
     order = sorted(range(len(alone)), key=lambda i: (len(alone[i]), -grams[i], i))
     for i in order:
-        best = None
+        best: tuple[tuple[object, ...], int, _Leg] | None = None
         for index, solo in alone[i]:
             group = groups.get(index)
             if group is None:
                 leg = solo
             else:
                 line, c, schedule = by_index[index]
-                leg = _carry(
+                carried = _carry(
                     line, c, schedule, group.flags | flags[i], group.grams + grams[i],
                     group.mm3 + mm3[i], max(group.side, sides[i]), booked,
                 )  # fmt: skip
-                if leg[0] is None:
+                if carried[0] is None:
                     continue
+                leg = carried
             legs = [g.leg for key, g in groups.items() if key != index]
             legs.append(leg)
             earliest = max(other[0].delivery_earliest for other in legs)
@@ -669,12 +693,15 @@ def _greedy_split(goal, alone, served, flags, grams, mm3, sides, booked):
     )
 
 
-def _rank(plans, items, country, duty_rules, cny_per_unit) -> tuple[Option, ...]:
+def _rank(
+    plans: list[_Plan], items: tuple[Item, ...], country: str, duty_rules: Mapping[str, DutyRule] | None,
+    cny_per_unit: Mapping[str, Decimal] | None,
+) -> tuple[Option, ...]:
     """Price the plans' taxes, label them and turn them into options, recommended first."""
     if not plans:
         return ()
     values = [item.unit_value_cny * item.quantity for item in items]
-    goods_value = sum(values)
+    goods_value = sum(values, Decimal(0))
     if country == "CN":
         tax_kind, over_limit = "import", goods_value > ORDER_LIMIT_CNY
         # The same goods pay the same import tax however they are sent.
@@ -718,7 +745,10 @@ def _rank(plans, items, country, duty_rules, cny_per_unit) -> tuple[Option, ...]
     return tuple(options)
 
 
-def _duty_estimator(country, duty_rules, cny_per_unit, values, goods_value):
+def _duty_estimator(
+    country: str, duty_rules: Mapping[str, DutyRule] | None, cny_per_unit: Mapping[str, Decimal] | None,
+    values: list[Decimal], goods_value: Decimal,
+) -> Callable[[_Plan], Decimal]:
     rule = duty_rules.get(country) if duty_rules else None
     if rule is None:
         return _constant(Decimal("0.00"))
@@ -735,11 +765,11 @@ def _duty_estimator(country, duty_rules, cny_per_unit, values, goods_value):
     def parcel(members: tuple[int, ...]) -> Decimal:
         duty = duties.get(members)
         if duty is None:
-            duty = duties[members] = estimate_duty(sum(values[i] for i in members), rule, rate)
+            duty = duties[members] = estimate_duty(sum((values[i] for i in members), Decimal(0)), rule, rate)
         return duty
 
     return lambda plan: sum((parcel(members) for _, members, _ in plan), Decimal("0.00"))
 
 
-def _constant(taxes: Decimal):
+def _constant(taxes: Decimal) -> Callable[[_Plan], Decimal]:
     return lambda plan: taxes

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from shop.database import write_transaction
 from shop.extensions import db
 from shop.models import ROLES, AuditLog, DutyRule, ExchangeRate, User
+from shop.services.audit import audit
 
 AUDIT_PAGE = 100
 
@@ -31,10 +32,6 @@ class NotFound(AdminError):
     code = "not_found"
 
 
-def audit(user_id: int | None, action: str, entity: str, entity_id: object, data: dict) -> None:
-    """Record a change inside the caller's transaction (values already JSON-friendly)."""
-    db.session.add(AuditLog(user_id=user_id, action=action, entity=entity, entity_id=str(entity_id)[:64],
-                            data=data))
 
 
 def jsonable(value: object) -> object:
@@ -46,7 +43,7 @@ def jsonable(value: object) -> object:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (set, frozenset, tuple)):
-        return sorted(jsonable(v) for v in value)
+        return sorted((jsonable(v) for v in value), key=str)
     if isinstance(value, list):
         return [jsonable(v) for v in value]
     if isinstance(value, dict):
@@ -103,7 +100,7 @@ def get_duty_rule(country: str) -> DutyRule | None:
 DUTY_FIELDS = ("threshold", "currency", "rate", "per")
 
 
-def update_duty_rule(country: str, values: dict, user_id: int | None) -> dict:
+def update_duty_rule(country: str, values: dict[str, object], user_id: int | None) -> dict[str, list[object]]:
     """Change a destination's duty rule; returns the fields changed as {field: [before, after]}."""
     with write_transaction():
         rule = db.session.scalar(sa.select(DutyRule).where(DutyRule.country == country.upper()).with_for_update())

@@ -16,7 +16,7 @@ from shop.database import write_transaction
 from shop.extensions import db
 from shop.models import AuditLog, Lot, Merchant, Product, ProductTranslation, User
 from shop.services import outbox
-from shop.services.admin import audit
+from shop.services.audit import audit
 from shop.services.catalogue import stock_available_subquery
 
 EXPIRY_ALERT_DAYS = 60

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -144,7 +145,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
         if data["email"] in have_users:
             continue
         user = User(email=data["email"], name=data.get("name", ""), role=data["role"],
-                    merchant=merchant_by_slug.get(data.get("merchant")) if data.get("merchant") else None,
+                    merchant=merchant_by_slug.get(data["merchant"]) if data.get("merchant") else None,
                     preferred_lang=data.get("lang", "en"))
         user.set_password(data["password"])
         db.session.add(user)
@@ -154,7 +155,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     return created
 
 
-def _closure(data: dict, today: dt.date) -> LineClosure:
+def _closure(data: dict[str, Any], today: dt.date) -> LineClosure:
     """A closure from 'MM-DD' (yearly) or 'YYYY-MM-DD' bounds."""
     def parse(text: str) -> dt.date:
         if len(text) == 5:  # MM-DD, yearly: stored in the current year; the routing repeats it
@@ -166,6 +167,6 @@ def _closure(data: dict, today: dt.date) -> LineClosure:
                        kind=data.get("kind", "season"), note=data.get("note") or {})
 
 
-def demo_accounts() -> list[dict]:
+def demo_accounts() -> list[dict[str, Any]]:
     from shop.demo import accounts
     return accounts.ACCOUNTS

@@ -15,7 +15,8 @@ from shop.domain import money
 from shop.domain.exchange import FeedError, parse_ecb_daily
 from shop.extensions import db
 from shop.models import ExchangeRate
-from shop.services.admin import audit, jsonable
+from shop.services.admin import jsonable
+from shop.services.audit import audit
 
 log = logging.getLogger("shop.rates")
 

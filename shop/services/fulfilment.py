@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -18,12 +19,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from shop.database import aware as aware  # re-exported: the desk pages show its moments
 from shop.database import write_transaction
 from shop.domain import orders, picking
 from shop.extensions import db
 from shop.models import (
     Allocation,
-    AuditLog,
     Departure,
     ExpressLine,
     Lot,
@@ -36,6 +37,8 @@ from shop.models import (
     Wave,
     utcnow,
 )
+from shop.services import locking
+from shop.services.audit import audit as _audit
 
 S = orders.OrderStatus
 # Orders whose shipments a wave takes: paid, COD-confirmed, or already picking another shipment
@@ -121,51 +124,29 @@ class StockMismatch(FulfilmentError):
 
 # ---- small shared reads ---------------------------------------------------------------------
 
-def aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes; everything is stored in UTC."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
-def _audit(user_id: int | None, action: str, entity: str, entity_id: object, data: dict) -> None:
-    db.session.add(AuditLog(user_id=user_id, action=action, entity=entity, entity_id=str(entity_id)[:64],
-                            data=data))
-
-
-def _lock_orders(order_ids) -> dict[int, Order]:
+def _lock_orders(order_ids: Iterable[int]) -> dict[int, Order]:
     """Lock orders in id order (the order every use case takes them in, so none deadlock)."""
     ids = sorted(set(order_ids))
     if not ids:
         return {}
-    stmt = (sa.select(Order).where(Order.id.in_(ids)).order_by(Order.id).with_for_update()
-            .execution_options(populate_existing=True))
-    return {order.id: order for order in db.session.scalars(stmt)}
+    return {order.id: order for order in locking.lock_orders(Order.id.in_(ids))}
 
 
 def _lock_departure(departure_id: int) -> Departure:
-    departure = db.session.scalars(
-        sa.select(Departure).where(Departure.id == departure_id).with_for_update()
-        .execution_options(populate_existing=True)).one_or_none()
+    departure = next(iter(locking.lock_departures(Departure.id == departure_id)), None)
     if departure is None:
         raise NotFound("departure", departure_id)
     return departure
 
 
-def _step(order: Order, event: orders.OrderEvent) -> orders.Transition:
-    step = orders.transition(order.status, event, cash_on_delivery=order.payment_method == "cod")
-    order.status = step.target.value
-    return step
-
-
-def _picked_lots(order_ids) -> set[tuple[int, int]]:
+def _picked_lots(order_ids: Iterable[int]) -> set[tuple[int, int]]:
     """(order id, lot id) pairs the ledger holds a pick for."""
     ids = list(set(order_ids))
     if not ids:
         return set()
     rows = db.session.execute(sa.select(StockMove.order_id, StockMove.lot_id).where(
         StockMove.kind == "pick", StockMove.order_id.in_(ids)).distinct())
-    return {(order_id, lot_id) for order_id, lot_id in rows}
+    return {(order_id, lot_id) for order_id, lot_id in rows if order_id is not None}
 
 
 def _is_picked(shipment: Shipment, picked: set[tuple[int, int]]) -> bool:
@@ -175,11 +156,11 @@ def _is_picked(shipment: Shipment, picked: set[tuple[int, int]]) -> bool:
     return bool(lots) and all((shipment.order_id, lot_id) in picked for lot_id in lots)
 
 
-def goods_weight_g(lines) -> int:
+def goods_weight_g(lines: Iterable[OrderLine]) -> int:
     return sum(line.product.weight_g * line.quantity for line in lines)
 
 
-def goods_value_cny(lines) -> Decimal:
+def goods_value_cny(lines: Iterable[OrderLine]) -> Decimal:
     return sum((Decimal(line.unit_price_cny) * line.quantity for line in lines), Decimal(0)).quantize(CENT)
 
 
@@ -225,7 +206,7 @@ def board() -> list[LineBoard]:
         ("parcels", "weight_g", "waiting", "picking", "packed"), 0))
     order_sets: dict[int, set[int]] = defaultdict(set)
     for departure_id, order_id, shipment_status, order_status, grams in rows:
-        if shipment_status == "pending" and order_status not in WAVE_ORDER_STATUSES:
+        if departure_id is None or (shipment_status == "pending" and order_status not in WAVE_ORDER_STATUSES):
             continue  # awaiting payment, or cancelled: nothing to pick
         count = counts[departure_id]
         order_sets[departure_id].add(order_id)
@@ -273,11 +254,11 @@ def build_wave(departure_id: int, user_id: int | None) -> WaveBuilt:
                    Order.status.in_(WAVE_ORDER_STATUSES))).all()
         locked = _lock_orders(order_id for _, order_id in candidates)
         departure = _lock_departure(departure_id)
-        wave = db.session.scalar(sa.select(Wave).where(Wave.departure_id == departure_id))
+        wave: Wave | None = db.session.scalar(sa.select(Wave).where(Wave.departure_id == departure_id))
         if wave is None and not candidates:
             raise NothingToPick()
         created = wave is None
-        if created:
+        if wave is None:
             wave = Wave(departure_id=departure.id, status="open")
             db.session.add(wave)
         added = []
@@ -289,7 +270,7 @@ def build_wave(departure_id: int, user_id: int | None) -> WaveBuilt:
             if shipment.status != "pending" or order.status not in WAVE_ORDER_STATUSES:
                 continue
             if order.status != S.PICKING.value:
-                _step(order, orders.OrderEvent.START_PICKING)
+                orders.apply_event(order, orders.OrderEvent.START_PICKING)
             shipment.status = "picking"
             added.append(order.number)
         if added and wave.status != "open":
@@ -302,7 +283,7 @@ def build_wave(departure_id: int, user_id: int | None) -> WaveBuilt:
 
 
 def get_wave(wave_id: int) -> Wave:
-    wave = db.session.scalar(sa.select(Wave).where(Wave.id == wave_id).options(
+    wave: Wave | None = db.session.scalar(sa.select(Wave).where(Wave.id == wave_id).options(
         selectinload(Wave.departure).selectinload(Departure.line)))
     if wave is None:
         raise NotFound("wave", wave_id)
@@ -350,7 +331,7 @@ class PickList:
         return sum(line.quantity for line, _ in self.walk)
 
 
-def _wave_shipments(departure_id: int, statuses=IN_WAVE_STATUSES) -> list[Shipment]:
+def _wave_shipments(departure_id: int, statuses: Iterable[str] = IN_WAVE_STATUSES) -> list[Shipment]:
     return list(db.session.scalars(
         sa.select(Shipment).where(Shipment.departure_id == departure_id, Shipment.status.in_(statuses))
         .order_by(Shipment.id).options(
@@ -406,8 +387,7 @@ def _shipment_in_wave(wave: Wave, order: Order) -> Shipment:
 
 
 def _lock_order_by_number(number: str) -> Order:
-    order = db.session.scalars(sa.select(Order).where(Order.number == number).with_for_update()
-                               .execution_options(populate_existing=True)).one_or_none()
+    order = next(iter(locking.lock_orders(Order.number == number)), None)
     if order is None:
         raise NotFound("order", number)
     return order
@@ -438,9 +418,7 @@ def confirm_picked(wave_id: int, order_number: str, user_id: int | None) -> Pick
         allocations = [a for line in shipment.lines for a in line.allocations]
         if not allocations:
             raise NothingAllocated(order.number)
-        lots = {lot.id: lot for lot in db.session.scalars(
-            sa.select(Lot).where(Lot.id.in_({a.lot_id for a in allocations})).order_by(Lot.id)
-            .with_for_update().execution_options(populate_existing=True))}
+        lots = {lot.id: lot for lot in locking.lock_lots(Lot.id.in_({a.lot_id for a in allocations}))}
         for allocation in sorted(allocations, key=lambda a: (a.lot_id, a.id)):
             lot = lots[allocation.lot_id]
             if lot.customs_status == "quarantined":
@@ -488,7 +466,7 @@ def pack(wave_id: int, order_number: str, user_id: int | None) -> Packed:
         shipment.status = "packed"
         live = [s for s in order.shipments if s.status != "cancelled"]
         if all(s.status in DONE_SHIPMENT_STATUSES for s in live):
-            _step(order, orders.OrderEvent.PACK)
+            orders.apply_event(order, orders.OrderEvent.PACK)
         _audit(user_id, "shipment.pack", "order", order.number,
                {"wave": wave.id, "shipment": shipment.id, "waybill": shipment.waybill, "status": order.status})
         return Packed(order.number, shipment.waybill, order.status, False)
@@ -521,7 +499,7 @@ def ship_departure(departure_id: int, user_id: int | None) -> Shipped:
         for order in locked.values():
             live = [s for s in order.shipments if s.status != "cancelled"]
             if order.status == S.PACKED.value and all(s.status in ("shipped", "delivered") for s in live):
-                _step(order, orders.OrderEvent.SHIP)
+                orders.apply_event(order, orders.OrderEvent.SHIP)
                 done.append(order.number)
         left = db.session.scalar(sa.select(sa.func.count(Shipment.id)).where(
             Shipment.departure_id == departure_id, Shipment.status == "picking")) or 0
@@ -582,7 +560,7 @@ def find(query: str) -> Order | None:
 
 
 def get_order(number: str) -> Order:
-    order = db.session.scalar(sa.select(Order).where(Order.number == number).options(
+    order: Order | None = db.session.scalar(sa.select(Order).where(Order.number == number).options(
         selectinload(Order.payments),
         selectinload(Order.lines).selectinload(OrderLine.product).selectinload(Product.translations),
         selectinload(Order.shipments).selectinload(Shipment.line),
@@ -593,8 +571,8 @@ def get_order(number: str) -> Order:
 
 
 def get_departure(departure_id: int) -> Departure:
-    departure = db.session.scalar(sa.select(Departure).where(Departure.id == departure_id)
-                                  .options(selectinload(Departure.line)))
+    departure: Departure | None = db.session.scalar(sa.select(Departure).where(Departure.id == departure_id)
+                                                    .options(selectinload(Departure.line)))
     if departure is None:
         raise NotFound("departure", departure_id)
     return departure
@@ -609,7 +587,7 @@ def departure_shipments(departure_id: int) -> list[Shipment]:
 
 
 def get_shipment(shipment_id: int) -> Shipment:
-    shipment = db.session.scalar(sa.select(Shipment).where(Shipment.id == shipment_id).options(
+    shipment: Shipment | None = db.session.scalar(sa.select(Shipment).where(Shipment.id == shipment_id).options(
         selectinload(Shipment.order), selectinload(Shipment.line), selectinload(Shipment.departure),
         selectinload(Shipment.lines).selectinload(OrderLine.product).selectinload(Product.translations)))
     if shipment is None:
@@ -642,7 +620,7 @@ class ManifestParcel:
     declared_value_cny: Decimal
     status: str
 
-    def as_row(self, line_code: str, departs_at: dt.datetime) -> dict:
+    def as_row(self, line_code: str, departs_at: dt.datetime) -> dict[str, object]:
         return {"waybill": self.waybill, "order_number": self.order_number, "line": line_code,
                 "departure": departs_at.astimezone(KASHGAR_CLOCK).isoformat(), "consignee": self.consignee_latin,
                 "destination_country": self.country, "destination_city": self.city_latin,
@@ -670,7 +648,7 @@ class Manifest:
     def declared_value_cny(self) -> Decimal:
         return sum((p.declared_value_cny for p in self.parcels), Decimal(0))
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[dict[str, object]]:
         departs_at = aware(self.departure.departs_at)
         return [p.as_row(self.departure.line.code, departs_at) for p in self.parcels]
 
@@ -705,7 +683,7 @@ def customs_order(number: str) -> Order:
     return order
 
 
-def customs_records(order: Order, id_number_shown: str, lang: str = "zh") -> dict:
+def customs_records(order: Order, id_number_shown: str, lang: str = "zh") -> dict[str, object]:
     """The three documents' data: order record, payment record, waybill records (amounts in CNY); product
     names in `lang` beside the name the buyer ordered under."""
     paid = [p for p in order.payments if p.status == "succeeded"]

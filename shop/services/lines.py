@@ -13,11 +13,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from shop.database import write_transaction
+from shop.database import aware, write_transaction
 from shop.domain import routing
 from shop.extensions import db
 from shop.models import Departure, ExpressLine, LineClosure
-from shop.services.admin import NotFound, audit, jsonable
+from shop.services.admin import NotFound, jsonable
+from shop.services.audit import audit
 from shop.services.context import Memo
 
 log = logging.getLogger(__name__)
@@ -163,11 +164,6 @@ def shanghai_day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=routing.SHANGHAI)
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back the UTC time it stored without its zone.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
 _BOOKED = (
     sa.select(ExpressLine.code, Departure.departs_at, Departure.booked_kg, Departure.booked_m3)
     .join(ExpressLine, ExpressLine.id == Departure.line_id)
@@ -182,7 +178,7 @@ def booked(since: dt.date, days: int = BOOKING_WINDOW_DAYS) -> dict[tuple[str, d
     end = shanghai_day_start(since + dt.timedelta(days=days)).astimezone(dt.UTC)
     found: dict[tuple[str, dt.date], tuple[Decimal, Decimal]] = {}
     for code, departs_at, kg, m3 in db.session.execute(_BOOKED, {"start": start, "end": end}):
-        key = (code, _aware(departs_at).astimezone(routing.SHANGHAI).date())
+        key = (code, aware(departs_at).astimezone(routing.SHANGHAI).date())
         before = found.get(key, (Decimal(0), Decimal(0)))
         found[key] = (before[0] + Decimal(kg or 0), before[1] + Decimal(m3 or 0))
     return found

@@ -33,7 +33,6 @@ from shop.extensions import db
 from shop.i18n import LANGUAGES as LANGS
 from shop.models import (
     LOT_STATUSES,
-    AuditLog,
     Category,
     Lot,
     Merchant,
@@ -42,7 +41,8 @@ from shop.models import (
     SearchDocument,
     StockMove,
 )
-from shop.services import csv_export, search
+from shop.services import csv_export, locking, search
+from shop.services.audit import audit
 from shop.services.catalogue import category_tree
 from shop.services.quotes import ISO_COUNTRIES
 from shop.services.slugs import slugify
@@ -399,10 +399,6 @@ def listing_values(product: Product) -> dict:
 
 # ---- shared writes ------------------------------------------------------------------------
 
-def audit(user_id: int | None, action: str, entity: str, entity_id: object, data: dict) -> None:
-    """Record a change inside the caller's transaction."""
-    db.session.add(AuditLog(user_id=user_id, action=action, entity=entity, entity_id=str(entity_id)[:64],
-                            data=data))
 
 
 def _jsonable(value):
@@ -834,19 +830,15 @@ def import_listings_csv(data: bytes, merchant_slug: str, progress: Callable[[int
 def _lock_products(skus: list[str]) -> dict[str, Product]:
     found: dict[str, Product] = {}
     for chunk in _chunks(skus):
-        stmt = (sa.select(Product).where(Product.sku.in_(chunk)).order_by(Product.id)
-                .options(selectinload(Product.translations), selectinload(Product.category))
-                .with_for_update(of=Product).execution_options(populate_existing=True))
-        found.update((p.sku, p) for p in db.session.scalars(stmt))
+        found.update((p.sku, p) for p in locking.lock_products(
+            Product.sku.in_(chunk), options=(selectinload(Product.translations), selectinload(Product.category))))
     return found
 
 
 def _lock_lots(numbers: list[str]) -> dict[str, Lot]:
     found: dict[str, Lot] = {}
     for chunk in _chunks(numbers):
-        stmt = (sa.select(Lot).where(Lot.lot_number.in_(chunk)).order_by(Lot.id)
-                .with_for_update().execution_options(populate_existing=True))
-        found.update((lot.lot_number, lot) for lot in db.session.scalars(stmt))
+        found.update((lot.lot_number, lot) for lot in locking.lock_lots(Lot.lot_number.in_(chunk)))
     return found
 
 

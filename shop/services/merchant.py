@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from shop.models import (
     LOT_STATUSES,
     Allocation,
     ApiToken,
+    AuditLog,
     Category,
     Lot,
     Order,
@@ -29,8 +31,9 @@ from shop.models import (
     User,
     utcnow,
 )
-from shop.services import catalogue, listings
-from shop.services.listings import ListingDraft, LotDraft, Slugs, audit
+from shop.services import catalogue, listings, locking
+from shop.services.audit import audit
+from shop.services.listings import ListingDraft, LotDraft, Slugs
 
 LOW_STOCK = 10
 EXPIRY_WARNING_DAYS = 30
@@ -91,11 +94,11 @@ class Dashboard:
     recent_orders: list[tuple[Order, list[OrderLine]]]
 
 
-def _own_products(merchant_id: int):
+def _own_products(merchant_id: int) -> sa.Select[Product]:
     return sa.select(Product).where(Product.merchant_id == merchant_id)
 
 
-def _orders_with_goods_of(merchant_id: int):
+def _orders_with_goods_of(merchant_id: int) -> sa.Select[int]:
     """Ids of orders holding at least one line of the merchant's products."""
     return (sa.select(OrderLine.order_id).join(Product, Product.id == OrderLine.product_id)
             .where(Product.merchant_id == merchant_id))
@@ -194,9 +197,8 @@ def ledger_totals(lot_id: int) -> tuple[int, int]:
     return int(on_hand), int(reserved)
 
 
-def lot_history(lot: Lot, limit: int = 50) -> list[tuple]:
+def lot_history(lot: Lot, limit: int = 50) -> Sequence[sa.Row[AuditLog, str | None]]:
     """Audit rows about the lot (status changes, moves), newest first, with who made them."""
-    from shop.models import AuditLog
     return db.session.execute(
         sa.select(AuditLog, User.email).outerjoin(User, User.id == AuditLog.user_id)
         .where(AuditLog.entity == "lot", AuditLog.entity_id == lot.lot_number)
@@ -243,7 +245,7 @@ def _with_own_lines(merchant_id: int, found: list[Order]) -> list[tuple[Order, l
 # ---- listings -------------------------------------------------------------------------------
 
 def _category(slug: str) -> Category:
-    category = catalogue.category_tree().by_slug.get(slug)
+    category: Category | None = catalogue.category_tree().by_slug.get(slug)
     if category is None:
         raise NotFound(slug)
     return category
@@ -258,10 +260,8 @@ def save_listing(merchant_id: int, draft: ListingDraft, user_id: int | None, *, 
     category = _category(draft.category)
     try:
         with write_transaction():
-            existing = db.session.scalar(
-                sa.select(Product).where(Product.sku == draft.sku)
-                .options(selectinload(Product.translations), selectinload(Product.category))
-                .with_for_update(of=Product).execution_options(populate_existing=True))
+            with_names = (selectinload(Product.translations), selectinload(Product.category))
+            existing = next(iter(locking.lock_products(Product.sku == draft.sku, options=with_names)), None)
             if existing is not None and (existing.merchant_id != merchant_id or create):
                 raise SkuTaken(draft.sku, yours=existing.merchant_id == merchant_id)
             product, changes = listings.apply_listing(existing, merchant_id, draft, category, Slugs())
@@ -293,10 +293,8 @@ def receive_lot(merchant_id: int, sku: str, draft: LotDraft, user_id: int | None
 
 
 def _lock_own_lot(merchant_id: int, lot_id: int) -> Lot:
-    lot = db.session.scalar(
-        sa.select(Lot).where(Lot.id == lot_id, Lot.product_id.in_(
-            sa.select(Product.id).where(Product.merchant_id == merchant_id)))
-        .with_for_update().execution_options(populate_existing=True))
+    lot = next(iter(locking.lock_lots(Lot.id == lot_id, Lot.product_id.in_(
+        sa.select(Product.id).where(Product.merchant_id == merchant_id)))), None)
     if lot is None:
         raise NotFound(lot_id)
     return lot
@@ -350,7 +348,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     return token, secret
 
 
-def tokens_of(merchant_id: int) -> list[tuple[ApiToken, str]]:
+def tokens_of(merchant_id: int) -> Sequence[sa.Row[ApiToken, str]]:
     """The merchant's tokens, newest first, with who made each."""
     return db.session.execute(
         sa.select(ApiToken, User.email).join(User, User.id == ApiToken.user_id)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from shop.database import is_postgres, write_transaction
+from shop.database import aware, is_postgres, write_transaction
 from shop.domain import allocation, customs, orders, routing
 from shop.domain.money import Money, to_minor_units
 from shop.extensions import db
@@ -34,7 +34,7 @@ from shop.models import (
     User,
     utcnow,
 )
-from shop.services import addresses, outbox, ports, quotes
+from shop.services import addresses, locking, outbox, ports, quotes
 
 log = logging.getLogger(__name__)
 
@@ -155,11 +155,6 @@ class Aftermath:
 
 
 # ---- quoting ------------------------------------------------------------------------------
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
 
 def latest_rates() -> dict[str, Decimal]:
     """Units of each currency for one CNY, newest per currency (CNY is 1)."""
@@ -333,8 +328,7 @@ def _book(loads: dict[int, tuple[str, Decimal, Decimal, Decimal, Decimal]]) -> N
 
     Last in the transaction: every order books the same few departures, so their row locks
     are held only from here to the commit."""
-    rows = db.session.scalars(sa.select(Departure).where(Departure.id.in_(loads)).order_by(Departure.id)
-                              .with_for_update(key_share=True).execution_options(populate_existing=True))
+    rows = locking.lock_departures(Departure.id.in_(loads))
     for departure in rows:
         code, kg, m3, capacity_kg, capacity_m3 = loads[departure.id]
         # The quote read the bookings before the lock; the locked row has the last word.
@@ -394,12 +388,8 @@ def place_order(*, user_id: int | None, email: str, lang: str, items: list[tuple
 def _place(plan: _Plan, *, user_id, email, lang, address, payment_method, idempotency_key, now) -> Order:
     """Inside the write transaction: reserve FEFO stock, book the departures, write the order."""
     product_ids = [g.id for g, _ in plan.goods]
-    # Lock the lots first, always in id order, so concurrent orders queue instead of deadlocking.
-    # FOR NO KEY UPDATE (key_share): rows that merely reference a locked row (allocations, ledger,
-    # shipments) take KEY SHARE locks, which a plain FOR UPDATE would wait on, and deadlock.
-    lots = list(db.session.scalars(
-        sa.select(Lot).where(Lot.product_id.in_(product_ids)).order_by(Lot.id)
-        .with_for_update(key_share=True).execution_options(populate_existing=True)))
+    # Lots, then departures (see shop/services/locking.py): concurrent orders queue, never deadlock.
+    lots = locking.lock_lots(Lot.product_id.in_(product_ids))
     option = plan.option
     settings = ports.settings()
     margin = dt.timedelta(days=settings.expiry_margin_days)
@@ -484,9 +474,7 @@ def _name(product: Product, lang: str) -> str:
 
 def lock_order(number: str) -> Order:
     """The order row, locked for the rest of the transaction (OrderNotFound if none)."""
-    order = db.session.scalars(
-        sa.select(Order).where(Order.number == number).with_for_update(key_share=True)
-        .execution_options(populate_existing=True)).one_or_none()
+    order = next(iter(locking.lock_orders(Order.number == number)), None)
     if order is None:
         raise OrderNotFound(number)
     return order
@@ -499,8 +487,7 @@ def _release_stock(order: Order, user_id: int | None, note: str) -> None:
         .where(StockMove.order_id == order.id).group_by(StockMove.lot_id)).all())
     held = {lot_id: int(amount) for lot_id, amount in held.items() if amount and int(amount) > 0}
     if held:
-        lots = db.session.scalars(sa.select(Lot).where(Lot.id.in_(held)).order_by(Lot.id)
-                                  .with_for_update(key_share=True).execution_options(populate_existing=True))
+        lots = locking.lock_lots(Lot.id.in_(held))
         for lot in lots:
             amount = min(held[lot.id], lot.reserved)
             if amount <= 0:
@@ -508,28 +495,23 @@ def _release_stock(order: Order, user_id: int | None, note: str) -> None:
             lot.reserved -= amount
             db.session.add(StockMove(lot_id=lot.id, kind="release", reserved_delta=-amount, order_id=order.id,
                                      user_id=user_id, note=note))
+    departures = {d.id: d for d in locking.lock_departures(
+        Departure.id.in_({s.departure_id for s in order.shipments if s.departure_id is not None}))}
     for shipment in order.shipments:
         if shipment.departure is None:
             continue
-        departure = db.session.scalars(sa.select(Departure).where(Departure.id == shipment.departure_id)
-                                       .with_for_update(key_share=True).execution_options(populate_existing=True)).one()
+        departure = departures[shipment.departure_id]
         kg, m3 = _load_of([(line.product, line.quantity) for line in shipment.lines])
         departure.booked_kg = max(Decimal(departure.booked_kg) - kg, Decimal(0))
         departure.booked_m3 = max(Decimal(departure.booked_m3) - m3, Decimal(0))
         shipment.status = "cancelled"
 
 
-def _step(order: Order, event: orders.OrderEvent) -> orders.Transition:
-    step = orders.transition(order.status, event, cash_on_delivery=order.payment_method == "cod")
-    order.status = step.target.value
-    return step
-
-
 def mark_paid(order: Order, now: dt.datetime) -> bool:
     """Record the payment of a pending order (inside the caller's transaction); False if it was not pending."""
     if order.status != orders.OrderStatus.PENDING_PAYMENT.value:
         return False
-    _step(order, orders.OrderEvent.PAY)
+    orders.apply_event(order, orders.OrderEvent.PAY)
     order.paid_at = now
     outbox.enqueue(order.email, "payment_received", order.lang,
                    order=outbox.order_params(order, order.lang, shipments=True), link=outbox.order_link(order))
@@ -537,7 +519,7 @@ def mark_paid(order: Order, now: dt.datetime) -> bool:
 
 
 def _expire(order: Order, now: dt.datetime) -> Aftermath:
-    _step(order, orders.OrderEvent.EXPIRE)
+    orders.apply_event(order, orders.OrderEvent.EXPIRE)
     order.cancelled_at = now
     _release_stock(order, None, "payment deadline passed")
     aftermath = Aftermath(order.number, order.status)
@@ -570,9 +552,7 @@ def expire_overdue(now: dt.datetime | None = None, *, number: str | None = None,
         return []
     done = []
     with write_transaction():
-        stmt = sa.select(Order).where(*where).order_by(Order.id).with_for_update(
-            key_share=True, skip_locked=is_postgres()).execution_options(populate_existing=True)
-        for order in db.session.scalars(stmt).all():
+        for order in locking.lock_orders(*where, skip_locked=True):
             done.append(_expire(order, now))
     return done
 
@@ -589,7 +569,7 @@ def cancel_order(number: str, user: User, now: dt.datetime | None = None) -> Aft
         if (not is_staff and not orders.buyer_may_cancel(order.status)) or not orders.can(
                 order.status, orders.OrderEvent.CANCEL, cash_on_delivery=cod):
             raise CannotCancel(order.status)
-        step = _step(order, orders.OrderEvent.CANCEL)
+        step = orders.apply_event(order, orders.OrderEvent.CANCEL)
         order.cancelled_at = now
         if step.releases_stock:
             _release_stock(order, user.id, "cancelled by " + ("staff" if is_staff else "buyer"))
@@ -618,7 +598,7 @@ def record_delivery(order_number: str, staff_user: User, now: dt.datetime | None
         cod = order.payment_method == "cod"
         if not orders.can(order.status, orders.OrderEvent.DELIVER, cash_on_delivery=cod):
             raise CannotDeliver(order.status)
-        step = _step(order, orders.OrderEvent.DELIVER)
+        step = orders.apply_event(order, orders.OrderEvent.DELIVER)
         for shipment in order.shipments:
             if shipment.status != "cancelled":
                 shipment.status = "delivered"
@@ -667,4 +647,4 @@ def total_in(order: Order, amount_cny: Decimal) -> Decimal:
 
 
 def deadline_of(order: Order) -> dt.datetime | None:
-    return _aware(order.payment_deadline) if order.payment_deadline else None
+    return aware(order.payment_deadline)

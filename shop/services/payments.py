@@ -17,7 +17,7 @@ from shop.database import write_transaction
 from shop.domain import orders
 from shop.extensions import db
 from shop.models import AuditLog, Order, Payment, WebhookEvent, utcnow
-from shop.services import ordering, ports
+from shop.services import locking, ordering, ports
 from shop.services.ports import PaymentGateway
 from shop.services.settings import Settings
 
@@ -282,8 +282,7 @@ def _apply_success_now(intent: dict) -> list[int]:
 def _locked_payment(intent_id: str | None) -> Payment | None:
     if not intent_id:
         return None
-    return db.session.scalars(sa.select(Payment).where(Payment.provider == "stripe", Payment.provider_ref == intent_id)
-                              .with_for_update(key_share=True).execution_options(populate_existing=True)).one_or_none()
+    return next(iter(locking.lock_payments(Payment.provider == "stripe", Payment.provider_ref == intent_id)), None)
 
 
 def _record_anomaly(number: str | None, kind: str, intent: dict, payment: Payment | None = None) -> None:
@@ -430,10 +429,7 @@ def _refund_outcome(intent_id: str, *, error: str | None, now: dt.datetime) -> N
 
 def _requeue_refunds(where) -> list[int]:
     with write_transaction():
-        found = list(db.session.scalars(sa.select(Payment).where(Payment.provider == "stripe",
-                                                                 Payment.status == "refund_failed", *where)
-                                        .order_by(Payment.id).with_for_update(key_share=True)
-                                        .execution_options(populate_existing=True)))
+        found = locking.lock_payments(Payment.provider == "stripe", Payment.status == "refund_failed", *where)
         for payment in found:
             payment.status = "refund_pending"
         return [p.id for p in found]

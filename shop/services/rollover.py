@@ -16,12 +16,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from shop.database import write_transaction
+from shop.database import aware, write_transaction
 from shop.domain import routing
 from shop.extensions import db
 from shop.models import Departure, ExpressLine, Order, OrderLine, Shipment, utcnow
-from shop.services import ordering, outbox
-from shop.services.admin import audit
+from shop.services import locking, ordering, outbox
+from shop.services.audit import audit
 
 log = logging.getLogger("shop.rollover")
 
@@ -61,15 +61,14 @@ def _move(shipment_id: int, now: dt.datetime) -> Moved | None:
         order_id = db.session.scalar(sa.select(Shipment.order_id).where(Shipment.id == shipment_id))
         if order_id is None:
             return None
-        order = db.session.scalar(sa.select(Order).where(Order.id == order_id).with_for_update()
-                                  .execution_options(populate_existing=True))
+        order = next(iter(locking.lock_orders(Order.id == order_id)), None)
         shipment = db.session.scalar(
             sa.select(Shipment).where(Shipment.id == shipment_id)
             .options(selectinload(Shipment.lines).selectinload(OrderLine.product))
             .execution_options(populate_existing=True))
         old = db.session.get(Departure, shipment.departure_id) if shipment.departure_id else None
         if (order is None or shipment.status != "pending" or order.status not in WAITING_ORDER_STATUSES
-                or old is None or ordering._aware(old.departs_at) >= now):
+                or old is None or aware(old.departs_at) >= now):
             return None  # picked, cancelled or moved meanwhile
         pairs = [(line.product, line.quantity) for line in shipment.lines]
         from_code = shipment.line.code
@@ -84,6 +83,7 @@ def _move(shipment_id: int, now: dt.datetime) -> Moved | None:
             .where(ExpressLine.code == planned.line)).one()
         kg, m3 = ordering._load_of(pairs)
         new_departure = ordering._departure_id(line_id, planned.departure)
+        locking.lock_departures(Departure.id.in_({old.id, new_departure}))  # both, in id order
         ordering._book({new_departure: (planned.line, kg, m3, Decimal(capacity_kg), Decimal(capacity_m3))})
         old.booked_kg = max(Decimal(old.booked_kg) - kg, Decimal(0))
         old.booked_m3 = max(Decimal(old.booked_m3) - m3, Decimal(0))
@@ -96,7 +96,7 @@ def _move(shipment_id: int, now: dt.datetime) -> Moved | None:
                       planned.delivery_earliest, planned.delivery_latest)
         audit(None, "order.rollover", "order", order.number, {
             "from_line": from_code, "to_line": planned.line,
-            "from_departure": ordering._aware(old.departs_at).isoformat(),
+            "from_departure": aware(old.departs_at).isoformat(),
             "to_departure": planned.departure.isoformat(),
             "delivery": [planned.delivery_earliest.isoformat(), planned.delivery_latest.isoformat()]})
         db.session.refresh(shipment, ["line"])

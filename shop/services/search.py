@@ -23,11 +23,12 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
 from shop.extensions import db
-from shop.models import SearchDocument
+from shop.models import Product, SearchDocument
 
 MAX_QUERY = 200
 MAX_TERMS = 8
@@ -57,11 +58,11 @@ def _is_cjk(char: str) -> bool:
             or 0x3040 <= code <= 0x30FF or 0xAC00 <= code <= 0xD7AF)
 
 
-class _Folding(dict):
+class _Folding(dict[int, str | None]):
     """str.translate table built as characters are met: marks vanish, punctuation, symbols,
     controls and separators become spaces, Arabic keyboard letters become Urdu ones."""
 
-    def __missing__(self, code: int):
+    def __missing__(self, code: int) -> str | None:
         char = chr(code)
         category = unicodedata.category(char)
         if category == "Mn":
@@ -111,7 +112,7 @@ def document_body(name: str, sku: str, category_names: str, description: str) ->
             f"{SEPARATOR} {cat_pairs} ")
 
 
-def _category_names(product) -> dict[str, str]:
+def _category_names(product: Product) -> dict[str, str]:
     """The names of the product's category and its parent, by language."""
     names: dict[str, list[str]] = {}
     category = product.category
@@ -142,7 +143,7 @@ def document_id(product_id: int, lang: str) -> int:
     return product_id * len(LANGS) + LANGS.index(lang)
 
 
-def index_product(product) -> None:
+def index_product(product: Product) -> None:
     """(Re)write a product's search documents from its translations and category names.
 
     Call after changing a product's texts or category; the caller commits. The database keeps
@@ -212,7 +213,7 @@ def _fts_phrase(needle: str) -> str:
 _tables_present: dict[str, bool] = {}
 
 
-def _has_fts(bind) -> bool:
+def _has_fts(bind: sa.Engine | sa.Connection) -> bool:
     """Whether this SQLite database has the trigram tables the migrations make (one made by
     create_all does not; search then reads the documents themselves)."""
     key = str(bind.engine.url)  # a session may be bound to a connection (as in the tests)
@@ -230,11 +231,11 @@ class Match:
     and filtering), and `ranked`, a subquery of (product_id, score) with one row per matching
     product (higher scores are better matches)."""
 
-    ids: sa.Select
+    ids: sa.Select[Any]
     ranked: sa.Subquery
 
 
-def _fts_ids(table: str, needles, lang_index: int | None = None) -> sa.Select:
+def _fts_ids(table: str, needles: list[str], lang_index: int | None = None) -> sa.Select[Any]:
     """Product ids of a trigram table's rows holding every needle, read from the index alone."""
     rowid = sa.literal_column("rowid", sa.Integer)
     match = sa.text(f"{table} MATCH :needles").bindparams(
@@ -243,7 +244,9 @@ def _fts_ids(table: str, needles, lang_index: int | None = None) -> sa.Select:
     return stmt.where(rowid % len(LANGS) == lang_index) if lang_index is not None else stmt
 
 
-def _points(table: str, needles, points: int, candidate: int = 0, lang_index: int | None = None) -> sa.Select:
+def _points(
+    table: str, needles: list[str], points: int, candidate: int = 0, lang_index: int | None = None
+) -> sa.Select[Any]:
     found = _fts_ids(table, needles, lang_index).subquery()
     return sa.select(found.c.product_id.label("pid"), sa.literal(points).label("points"),
                      sa.literal(candidate).label("candidate")).distinct()
@@ -254,18 +257,20 @@ def _sqlite_match(terms: list[Term], lang: str) -> Match:
     are looked for in the documents of those candidates."""
     indexed = [t for t in terms if t.indexed]
     short = [t for t in terms if not t.indexed]
-    ids = _fts_ids(FTS_TABLE, [t.needle for t in indexed]) if indexed else None
+    ids: sa.Select[Any] | None = _fts_ids(FTS_TABLE, [t.needle for t in indexed]) if indexed else None
     if short and ids is not None:  # the other words narrowed it down: read those documents
         ids = sa.select(SearchDocument.product_id.label("product_id")).where(
             SearchDocument.product_id.in_(ids), *[sa.func.instr(SearchDocument.body, t.needle) > 0 for t in short])
     elif short:  # only a letter or two: scan the names (LIKE), not every description, and only
         # once: the count and the page then share the list
-        name = sa.literal_column("name")
+        name: sa.ColumnClause[str] = sa.literal_column("name")
         product_ids = sorted(set(db.session.scalars(
             sa.select(sa.literal_column("rowid", sa.Integer) // len(LANGS))
             .select_from(sa.table(NAMES_TABLE)).where(*[sa.func.instr(name, t.needle) > 0 for t in short]))))
         ids = sa.select(sa.literal_column("value", sa.Integer).label("product_id")).select_from(
             sa.func.json_each(sa.bindparam("short_ids", json.dumps(product_ids), unique=True)))
+    if ids is None:
+        raise ValueError("a query without words has no match")  # matches() never asks for one
     if short:
         candidates = ids.subquery()
         parts = [sa.select(candidates.c.product_id.label("pid"), sa.literal(0).label("points"),
@@ -292,7 +297,7 @@ def _document_match(terms: list[Term], lang: str, dialect: str) -> Match:
     the LIKEs) and SQLite databases without the trigram tables."""
     body = SearchDocument.body
 
-    def position(needle: str):
+    def position(needle: str) -> sa.ColumnElement[int]:
         return sa.func.instr(body, needle) if dialect == "sqlite" else sa.func.strpos(body, needle)
 
     if dialect == "sqlite":
@@ -300,7 +305,7 @@ def _document_match(terms: list[Term], lang: str, dialect: str) -> Match:
     else:
         conditions = [body.like(f"%{escape_like(t.needle)}%", escape="\\") for t in terms]
     name_end = position(SEPARATOR)
-    score = sa.case((SearchDocument.lang == lang, 1), else_=0)
+    score: sa.ColumnElement[int] = sa.case((SearchDocument.lang == lang, 1), else_=0)
     for t in terms:
         in_name = position(t.text)
         starts_word = position(" " + t.text)

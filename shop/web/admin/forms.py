@@ -119,7 +119,8 @@ class DecimalNumberField(_TextParsedField):
             raise ValueError(_l("This cannot be negative."))
         if self.positive and value == 0:
             raise ValueError(_l("This must be more than zero."))
-        if -value.as_tuple().exponent > self.places:
+        exponent = value.as_tuple().exponent  # an int: the pattern admits finite numbers only
+        if isinstance(exponent, int) and -exponent > self.places:
             raise ValueError(_l("Use at most %(places)d decimals.", places=self.places))
         if value > self.maximum:
             raise ValueError(_l("That number is too large."))

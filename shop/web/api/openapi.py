@@ -60,7 +60,7 @@ def _errors(*codes):
 def spec() -> dict:
     page_params = [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
                    for n in ("q", "category", "origin", "page", "lang")]
-    bearer = [{"bearer": []}]
+    bearer: list[dict[str, list[str]]] = [{"bearer": []}]
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kashgar Bonded Zone Shop API", "version": "1.0.0"},

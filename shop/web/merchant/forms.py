@@ -14,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from shop.domain.places import ISO_COUNTRIES
 from shop.domain.routing import GOODS_FLAGS
-from shop.i18n import current_language
+from shop.i18n import LANGUAGES, current_language
 from shop.models import LOT_STATUSES
 from shop.services import catalogue, listings
 from shop.web.words import country_name
@@ -98,7 +98,7 @@ class ListingForm(FlaskForm):
         self.tax_class.choices = [("", _l("By category (food: food; otherwise general goods)"))] + [
             (key, label) for key, label in TAX_CLASS_NAMES.items()]
         self.goods_flags.choices = [(flag, FLAG_NAMES[flag]) for flag in GOODS_FLAGS]
-        for code in listings.LANGS:
+        for code in LANGUAGES:
             # The texts are typed in their own language whatever the portal's language is.
             attrs = {"lang": "zh-Hans" if code == "zh" else code, "dir": "rtl" if code == "ur" else "ltr"}
             self[f"name_{code}"].render_kw = attrs
