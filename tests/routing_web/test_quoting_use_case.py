@@ -83,11 +83,12 @@ def test_the_contexts_memo_reads_lines_and_rates_once(world):
         counts = []
         for _ in range(2):
             statements.clear()
-            event.listen(db.engine, "before_cursor_execute", seen)
+            engine = db.session.connection().engine  # the test's own (its transaction's) engine
+            event.listen(engine, "before_cursor_execute", seen)
             try:
                 quotes.quote_products(items, "RU", "Moscow", memo=ctx.memo)
             finally:
-                event.remove(db.engine, "before_cursor_execute", seen)
+                event.remove(engine, "before_cursor_execute", seen)
             # The lines are read with their closures; the bookings are read for every quote.
             counts.append((sum("line_closure" in s for s in statements), sum("exchange_rate" in s for s in statements)))
     assert counts[0] == (1, 1)  # the first quote reads them
