@@ -22,7 +22,13 @@ class Config:
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL") or "https://js.stripe.com/v3/"
     REDIS_URL = os.environ.get("REDIS_URL")
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # Limits hold across workers: Redis when REDIS_URL is set, else one SQLite file on this machine.
+    RATELIMIT_STORAGE_URI = (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
+                             or f"sqlitefile:///{INSTANCE / 'ratelimits.db'}")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "shop")
+    MERCHANT_API_RATE_LIMIT = os.environ.get("MERCHANT_API_RATE_LIMIT") or "300 per minute"
+    # Largest request body accepted (bytes); larger answers 413. CSV imports fit well within it.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))
     RATELIMIT_HEADERS_ENABLED = True
     PAYMENT_DEADLINE_MINUTES = int(os.environ.get("PAYMENT_DEADLINE_MINUTES", "30"))
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

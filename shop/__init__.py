@@ -40,6 +40,8 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
     register_blueprints(app)
     from shop.web.errors import register_error_handlers
     register_error_handlers(app)
+    from shop.web.input_guard import register_input_guard
+    register_input_guard(app)
     from shop.web.templating import register_template_helpers
     register_template_helpers(app)
     from shop.cli import register_cli

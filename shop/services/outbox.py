@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, format_currency, format_date, format_datetime
 
+from shop.database import write_transaction
 from shop.extensions import db
 from shop.models import OutboxMessage, utcnow
 
@@ -42,15 +43,14 @@ def enqueue(to: str, template: str, lang: str, **context) -> OutboxMessage:
 def deliver_pending(limit: int = 50) -> int:
     """Send what waits in the outbox. Messages are claimed first (one UPDATE ... RETURNING), so
     two workers never send the same one; a message that fails goes back. Returns how many were sent."""
-    ids = list(db.session.scalars(
-        sa.select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)))
-    if not ids:
-        db.session.commit()
+    with write_transaction():  # claim under the write lock from the start (SQLite: BEGIN IMMEDIATE)
+        ids = list(db.session.scalars(
+            sa.select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)))
+        claimed = list(db.session.scalars(
+            sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None))
+            .values(sent_at=utcnow()).returning(OutboxMessage.id))) if ids else []
+    if not claimed:
         return 0
-    claimed = list(db.session.scalars(
-        sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None))
-        .values(sent_at=utcnow()).returning(OutboxMessage.id)))
-    db.session.commit()
     sent = 0
     for message in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
                                       .order_by(OutboxMessage.id)):
@@ -59,8 +59,8 @@ def deliver_pending(limit: int = 50) -> int:
             sent += 1
         except (OSError, smtplib.SMTPException):
             log.exception("could not send mail %s to %s; it stays in the outbox", message.id, message.to)
-            db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id).values(sent_at=None))
-            db.session.commit()
+            with write_transaction():
+                db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id).values(sent_at=None))
     db.session.commit()
     return sent
 

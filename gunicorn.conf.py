@@ -1,0 +1,27 @@
+"""gunicorn settings read by `make run`, bench/harness.py and any `gunicorn wsgi:app` started in
+the project root: no database connection crosses a fork (SQLite or PostgreSQL connections used by
+two processes corrupt each other; workers crashed with SIGSEGV under load)."""
+from __future__ import annotations
+
+import sys
+
+
+def _dispose_loaded_engines() -> None:
+    """Forget (without closing: the parent still owns them) connections this process inherited."""
+    module = sys.modules.get("wsgi")
+    app = getattr(module, "app", None)
+    if app is None or not hasattr(app, "app_context"):
+        return
+    from shop.extensions import db
+    with app.app_context():
+        db.engine.dispose(close=False)
+
+
+def post_fork(server, worker) -> None:
+    """In the new worker, right after the fork (the app is there already under --preload)."""
+    _dispose_loaded_engines()
+
+
+def post_worker_init(worker) -> None:
+    """Once the worker has loaded the app: start from an empty pool whatever loading opened."""
+    _dispose_loaded_engines()
