@@ -30,6 +30,7 @@ class Config:
     # Largest request body accepted (bytes); larger answers 413. CSV imports fit well within it.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1").lower() not in ("0", "false", "no")
     PAYMENT_DEADLINE_MINUTES = int(os.environ.get("PAYMENT_DEADLINE_MINUTES", "30"))
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
