@@ -172,6 +172,7 @@ def test_a_well_formed_signed_event_is_still_stored(app, world):
 
 def test_a_body_over_the_size_limit_answers_413(app, world, token):
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    lots = _count(app, Lot)
     big = b'{"sku": "' + b"A" * 100_000 + b'"}'
     response = app.test_client().post("/api/v1/merchant/lots", data=big, content_type="application/json",
                                       headers={"Authorization": f"Bearer {token}"})
@@ -180,8 +181,81 @@ def test_a_body_over_the_size_limit_answers_413(app, world, token):
     response = app.test_client().post("/en/cart", data={"sku": "A" * 100_000, "quantity": "1"})
     assert response.status_code == 413
     assert "text/html" in response.content_type
-    assert _count(app, Lot) == sum(1 for _ in range(7))  # the world's seven lots, no more
+    assert _count(app, Lot) == lots
 
 
 def test_the_shop_limits_request_bodies_by_default(app):
     assert 0 < app.config["MAX_CONTENT_LENGTH"] <= 16 * 1024 * 1024
+
+
+# ---- prices of nothing, and text that flips labels -----------------------------------------
+
+LISTING = {"names": {"en": "Kashgar green tea"}, "category": "goods", "origin_country": "CN", "hs_code": "0902.10",
+           "weight_g": 200, "dimensions_mm": [100, 80, 60]}
+
+
+@pytest.mark.parametrize("price", ["0", "0.00", "-1.00", "-0.01"])
+def test_a_listing_price_of_zero_or_below_is_refused_by_the_api(app, world, token, price):
+    response = app.test_client().put("/api/v1/merchant/products/FREE-1", json={**LISTING, "price_cny": price},
+                                     headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"price_cny"}
+    with app.app_context():
+        assert db.session.scalar(sa.select(Product).where(Product.sku == "FREE-1")) is None
+
+
+def test_a_listing_price_of_zero_is_refused_in_csv_imports_and_the_portal(app, world):
+    import io
+
+    from shop.services.listings import COLUMNS, ListingImportError, import_listings_csv, parse_listing
+    values = {"sku": "FREE-2", "name_en": "Free tea", "category": "goods", "origin_country": "CN",
+              "hs_code": "0902.10", "price_cny": "0.00", "weight_g": "200", "length_mm": "10", "width_mm": "10",
+              "height_mm": "10"}
+    with app.test_request_context("/ru/"), app.app_context():
+        from flask_babel import force_locale
+        with force_locale("ru"):
+            _draft, problems = parse_listing(values)
+            assert problems["price_cny"] == "Цена должна быть больше нуля."
+        out = io.StringIO()
+        out.write(",".join(COLUMNS) + "\n" + ",".join(values.get(c, "") for c in COLUMNS) + "\n")
+        with pytest.raises(ListingImportError) as raised:
+            import_listings_csv(out.getvalue().encode(), "kashgar-goods")
+        assert "price_cny" in str([vars(e) for e in raised.value.errors])
+        assert db.session.scalar(sa.select(Product).where(Product.sku == "FREE-2")) is None
+        _draft, problems = parse_listing({**values, "price_cny": "0.01"})
+        assert "price_cny" not in problems
+
+
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\x1b", "\x7f"]
+
+
+@pytest.mark.parametrize("char", BIDI, ids=[f"U+{ord(c):04X}" for c in BIDI])
+def test_bidi_and_control_characters_are_refused_in_merchant_listing_names(app, world, token, char):
+    response = app.test_client().put("/api/v1/merchant/products/FLIP-1", json={
+        **LISTING, "names": {"en": f"Tea {char}321 gnikcuf", "ur": "چائے"}, "price_cny": "10.00"},
+        headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code in (400, 422)
+    with app.app_context():
+        assert db.session.scalar(sa.select(Product).where(Product.sku == "FLIP-1")) is None
+
+
+@pytest.mark.parametrize("field", ["name", "city", "address"])
+@pytest.mark.parametrize("char", ["\u202e", "\u2067", "\x1b"], ids=["RLO", "RLI", "ESC"])
+def test_bidi_and_control_characters_are_refused_in_checkout_addresses(app, world, field, char):
+    from shop.models import Address
+    from tests.checkout.conftest import hidden
+    client, user_id = _signed_in(app)
+    with app.app_context():
+        put_in_cart(user_id, {world["CR-ROSE"]: 1})
+    page = client.get("/ru/checkout").get_data(as_text=True)
+    data = {"name": "Ivan Petrov", "phone": "+7 912 345-67-89", "country": "RU", "city": "Moscow",
+            "address": "ул. Тверская, д. 7", "postcode": "125009", "line": "auto", "payment_method": "cod",
+            "csrf_token": csrf_of(page), "idempotency_key": hidden(page, "idempotency_key")}
+    data[field] = f"{data[field]} {char}7 .д"
+    response = client.post("/ru/checkout", data=data)
+    assert response.status_code in (400, 422), response.status_code
+    # Bidi controls reach the address check; other control characters stop at the form gate.
+    expected = "В форме есть недопустимые символы." if char == "\x1b" else "Удалите из текста управляющие символы."
+    assert expected in response.get_data(as_text=True)
+    assert _count(app, Order) == 0
+    assert _count(app, Address) == 0
