@@ -36,7 +36,7 @@ class SqliteFileStorage(Storage):
         return sqlite3.Error
 
     def _connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None and getattr(self._local, "pid", None) == os.getpid():
             return conn
         # A new thread, or a worker forked from the process that opened the last one.

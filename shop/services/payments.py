@@ -325,7 +325,7 @@ def _record_failure(intent_id: str, message: str) -> None:
 
 # ---- webhooks -----------------------------------------------------------------------------
 
-def _object_or_empty(value: object) -> dict | None:
+def _object_or_empty(value: object) -> dict[str, object] | None:
     """A JSON object as is, absent/null as {}, anything else None."""
     if value is None:
         return {}

@@ -11,6 +11,7 @@ import json
 import re
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -60,13 +61,14 @@ def _json_has_nul(value: object) -> bool:
     return False
 
 
-def _refuse(code: str, message: str):
+def _refuse(code: str, message: str) -> ResponseReturnValue:
     if wants_json():
-        return json_error(400, code, message)
+        answer: ResponseReturnValue = json_error(400, code, message)
+        return answer
     return render_template("errors/error.html", status=400, message=message), 400
 
 
-def check_request():
+def check_request() -> ResponseReturnValue | None:
     """before_request: None to go on, or the 400 answer."""
     if bad_text(request.path):
         return _refuse("invalid_text", _("The address holds characters that are not allowed."))
