@@ -25,8 +25,15 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     # Keys this shop writes in Redis start with this (several shops or test runs can share one).
     REDIS_PREFIX = os.environ.get("REDIS_PREFIX") or "kashgar-shop"
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # Limits hold across workers: Redis when REDIS_URL is set, else one SQLite file on this machine.
+    RATELIMIT_STORAGE_URI = (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
+                             or f"sqlitefile:///{INSTANCE / 'ratelimits.db'}")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "shop")
+    MERCHANT_API_RATE_LIMIT = os.environ.get("MERCHANT_API_RATE_LIMIT") or "300 per minute"
+    # Largest request body accepted (bytes); larger answers 413. CSV imports fit well within it.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1").lower() not in ("0", "false", "no")
     PAYMENT_DEADLINE_MINUTES = int(os.environ.get("PAYMENT_DEADLINE_MINUTES", "30"))
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -45,6 +45,8 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
     from shop.web.errors import register_error_handlers
     register_error_handlers(app)
     app.register_error_handler(SecurityError, _unknown_host)
+    from shop.web.input_guard import register_input_guard
+    register_input_guard(app)
     from shop.web.templating import register_template_helpers
     register_template_helpers(app)
     from shop.web.response_cache import invalidate_on_writes

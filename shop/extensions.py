@@ -27,4 +27,23 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+import shop.limiter_storage  # noqa: E402,F401  (registers the sqlitefile:// store every worker shares)
+
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def merchant_api_limit() -> str:
+    """The merchant API's limit per token (config MERCHANT_API_RATE_LIMIT)."""
+    from flask import current_app
+    return current_app.config.get("MERCHANT_API_RATE_LIMIT") or "300 per minute"
+
+
+def merchant_api_key() -> str:
+    """Count merchant API calls per bearer token (a digest of it), or per address without one."""
+    import hashlib
+
+    from flask import request
+    header = request.headers.get("Authorization", "")
+    if header.strip():
+        return "merchant-token:" + hashlib.sha256(header.strip().encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return "merchant-addr:" + get_remote_address()

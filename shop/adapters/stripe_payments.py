@@ -78,7 +78,9 @@ class StripeGateway:
         if not self._webhook_secret:
             raise WebhooksNotConfigured()
         try:
-            stripe.Webhook.construct_event(payload, signature or "", self._webhook_secret)
+            # The signature alone first: construct_event builds an Event from any JSON and fails on odd ones.
+            stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature or "", self._webhook_secret,
+                                                  stripe.Webhook.DEFAULT_TOLERANCE)
             event = json.loads(payload)
         except (stripe.SignatureVerificationError, ValueError):
             raise SignatureInvalid() from None

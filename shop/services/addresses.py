@@ -147,6 +147,16 @@ def routing_city(city: str) -> str:
     return latin(cleaned)
 
 
+# Bidirectional embeddings, overrides and isolates flip the order a label or slip is printed in.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_control_characters(text: str, *, multiline: bool = False) -> bool:
+    """Whether `text` holds control characters (a line break allowed when multiline) or bidi controls."""
+    return any((char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cs"))
+               and not (multiline and char in "\r\n") for char in text)
+
+
 def check_address(*, name: str, phone: str, country: str, city: str, address: str, postcode: str,
                   countries: set[str] | frozenset[str]) -> AddressCheck:
     """Validate a delivery address for `country` (one of `countries`, the destinations served)."""
@@ -170,6 +180,9 @@ def check_address(*, name: str, phone: str, country: str, city: str, address: st
         errors["address"] = ("required", {})
     elif len(values["address"]) > 300:
         errors["address"] = ("too_long", {"max": 300})
+    for key in ("name", "city", "address", "phone", "postcode"):
+        if key not in errors and has_control_characters(values[key], multiline=key == "address"):
+            errors[key] = ("control_characters", {})
     if "country" not in errors:
         values["phone"], problem = check_phone(country, values["phone"])
         if problem:

@@ -87,7 +87,7 @@ _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 # Characters that make a cell a formula when the file is opened in a spreadsheet again.
 _FORMULA_START = ("=", "+", "-", "@")
 # Bidirectional embeddings and overrides can make a name read differently from what it is.
-_BIDI_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e")
+_BIDI_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 # ---- drafts and field validation ----------------------------------------------------------
@@ -193,6 +193,8 @@ def _price(text: str) -> Decimal:
         }.get(error.reason, _("Enter an amount such as 12.50."))) from None
     if amount >= MAX_PRICE:
         raise ValueError(_("That amount is too large."))
+    if amount <= 0:
+        raise ValueError(_("A price must be more than zero."))
     return amount
 
 

@@ -387,6 +387,6 @@ def authenticate(secret: str) -> tuple[ApiToken | None, str]:
     if last is not None and last.tzinfo is None:
         last = last.replace(tzinfo=dt.UTC)
     if last is None or now - last > TOKEN_TOUCH_EVERY:
-        db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-        db.session.commit()
+        with write_transaction():  # immediate: a read turned write would meet "database is locked"
+            db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
     return token, "ok"

@@ -75,14 +75,15 @@ def deliver_pending(limit: int = 50, now: dt.datetime | None = None) -> int:
     with Session(db.session.get_bind(), expire_on_commit=False) as session:
         due = sa.and_(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS,
                       sa.or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
-        ids = list(session.scalars(sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)))
-        if not ids:
-            session.commit()
-            return 0
+        # One statement that writes first: on SQLite a read that turns into a write can be refused
+        # ("database is locked") when another worker wrote in between.
+        due_ids = sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit).scalar_subquery()
         claimed = list(session.scalars(
-            sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None))
+            sa.update(OutboxMessage).where(OutboxMessage.id.in_(due_ids), OutboxMessage.sent_at.is_(None))
             .values(sent_at=now).returning(OutboxMessage.id)))
         session.commit()
+        if not claimed:
+            return 0
         sent = 0
         messages = list(session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
                                         .order_by(OutboxMessage.id)))

@@ -344,6 +344,33 @@ def _record_failure(intent_id: str | None, message: str) -> None:
 
 # ---- webhooks -----------------------------------------------------------------------------
 
+def _object_or_empty(value: object) -> dict[str, object] | None:
+    """A JSON object as is, absent/null as {}, anything else None."""
+    if value is None:
+        return {}
+    return value if isinstance(value, dict) else None
+
+
+def _well_formed_event(event: object) -> bool:
+    """An object with a text id and type; data, data.object, its metadata and error objects when given."""
+    if not isinstance(event, dict):
+        return False
+    event_id, kind = event.get("id"), event.get("type", "")
+    if not isinstance(event_id, str) or not event_id or len(event_id) > 120 or not isinstance(kind, str):
+        return False
+    data = _object_or_empty(event.get("data"))
+    intent = _object_or_empty(data.get("object")) if data is not None else None
+    if intent is None:
+        return False
+    metadata, error = _object_or_empty(intent.get("metadata")), _object_or_empty(intent.get("last_payment_error"))
+    if metadata is None or error is None:
+        return False
+    amount = intent.get("amount")
+    return (all(isinstance(intent.get(key), str | None) for key in ("id", "status", "currency"))
+            and isinstance(metadata.get("order_number"), str | None) and isinstance(error.get("message"), str | None)
+            and (amount is None or (isinstance(amount, int) and not isinstance(amount, bool))))
+
+
 def handle_webhook(payload: bytes, signature: str | None) -> str:
     """Check the signature on the raw body, store the event by its id and apply it once.
 
@@ -359,6 +386,8 @@ def handle_webhook(payload: bytes, signature: str | None) -> str:
     event_id, kind = event.get("id"), str(event.get("type") or "")
     if not event_id:
         raise BadSignature()
+    if not _well_formed_event(event):
+        raise BadSignature()  # signed but not an event we can store: refused, nothing changed
     refunds: list[int] = []
     try:
         with write_transaction():

@@ -7,6 +7,7 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
+from shop.extensions import limiter, merchant_api_key, merchant_api_limit
 from shop.i18n import LANGUAGES
 from shop.models import ORDER_STATUSES, Lot, Order, OrderLine
 from shop.services import catalogue, listings
@@ -20,6 +21,10 @@ READ_ONLY = {"sku", "slug", "merchant", "stock_available"}
 WRITABLE = {"names", "descriptions", "category", "origin_country", "hs_code", "price", "price_cny", "weight_g",
             "dimensions_mm", "goods_flags", "tax_class", "active", "reorder_point"}
 LOT_KEYS = {"sku", "lot_number", "quantity", "expiry", "bin", "customs_entry", "customs_status"}
+
+
+# One budget per token across every merchant endpoint and every worker (MERCHANT_API_RATE_LIMIT).
+api_limit = limiter.shared_limit(merchant_api_limit, scope="merchant-api", key_func=merchant_api_key)
 
 
 def _unauthorized(code: str, message: str):
@@ -76,6 +81,7 @@ def product_json(product, available: int) -> dict:
 
 
 @bp.get("/merchant/products")
+@api_limit
 @token_required
 def merchant_products():
     """The merchant's listings (on sale or not), paginated like /products."""
@@ -188,6 +194,7 @@ def listing_raw(body: dict, base: dict) -> tuple[dict, dict[str, str]]:
 
 
 @bp.put("/merchant/products/<sku>")
+@api_limit
 @token_required
 def merchant_product_put(sku: str):
     """Create a listing (201) or update one of the merchant's (200); fields left out keep their values."""
@@ -230,6 +237,7 @@ def lot_json(lot: Lot) -> dict:
 
 
 @bp.post("/merchant/lots")
+@api_limit
 @token_required
 def merchant_lots_post():
     """Receive a bonded lot of one of the merchant's listings (an intake in the ledger): 201."""
@@ -282,6 +290,7 @@ def order_json(order: Order, lines: list[OrderLine]) -> dict:
 
 
 @bp.get("/merchant/orders")
+@api_limit
 @token_required
 def merchant_orders():
     """Orders holding the merchant's goods, newest first, with only their lines; ?status= filters."""

@@ -51,6 +51,40 @@ QUOTE = {
 }
 
 
+LISTING_BODY = {
+    "type": "object", "additionalProperties": False,
+    "description": "Fields left out keep their values; a new listing needs names.en, category, origin_country, "
+                   "hs_code, a price, weight_g and dimensions_mm.",
+    "properties": {
+        "sku": {"type": "string", "description": "when sent, the same as in the address"},
+        "slug": {"type": "string", "readOnly": True}, "merchant": {"type": "string", "readOnly": True},
+        "stock_available": {"type": "integer", "readOnly": True},
+        "names": LANG_MAP, "descriptions": LANG_MAP, "category": {"type": "string"},
+        "origin_country": {"type": "string", "minLength": 2, "maxLength": 2}, "hs_code": {"type": "string"},
+        "price": MONEY, "price_cny": {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
+        "weight_g": {"type": "integer", "minimum": 1},
+        "dimensions_mm": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 3, "maxItems": 3},
+        "goods_flags": PRODUCT["properties"]["goods_flags"],
+        "tax_class": {"type": ["string", "null"], "enum": ["food", "general", "cosmetics_high", None]},
+        "active": {"type": "boolean"},
+    },
+}
+LOT_BODY = {
+    "type": "object", "additionalProperties": False,
+    "required": ["sku", "lot_number", "quantity", "bin", "customs_entry"],
+    "properties": {
+        "sku": {"type": "string"}, "lot_number": {"type": "string", "maxLength": 40},
+        "quantity": {"type": "integer", "minimum": 1}, "expiry": {"type": ["string", "null"], "format": "date"},
+        "bin": {"type": "string"}, "customs_entry": {"type": "string", "pattern": r"^\d{18}$"},
+        "customs_status": {"type": "string", "enum": ["bonded", "released", "quarantined"]},
+    },
+}
+
+
+def _body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def _errors(*codes):
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     return {str(c): {"description": "error", "content": error}
@@ -75,11 +109,11 @@ def spec() -> dict:
                     "type": "object", "required": ["items", "page", "pages", "total"], "properties": {
                         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Product"}},
                         "page": {"type": "integer"}, "pages": {"type": "integer"},
-                        "total": {"type": "integer"}}}}}}, **_errors(400)}}},
+                        "total": {"type": "integer"}}}}}}, **_errors(400, 404)}}},
             "/products/{sku}": {"get": {"summary": "One listing", "parameters": [
                 {"name": "sku", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {
                 "200": {"description": "the product", "content": {"application/json": {"schema": {
-                    "$ref": "#/components/schemas/Product"}}}}, **_errors(404)}}},
+                    "$ref": "#/components/schemas/Product"}}}}, **_errors(400, 404)}}},
             "/quote": {"post": {"summary": "Shipping options for items to a destination", "requestBody": {
                 "required": True, "content": {"application/json": {"schema": {"type": "object",
                     "required": ["destination", "items"], "properties": {
@@ -91,16 +125,24 @@ def spec() -> dict:
                         "date": {"type": "string", "format": "date"}}}}}},
                 "responses": {"200": {"description": "options", "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/Quote"}}}}, **_errors(400, 413, 422, 503)}}},
-            "/merchant/orders": {"get": {"summary": "The merchant's orders", "security": bearer,
-                                         "responses": {"200": {"description": "orders"}, **_errors(401)}}},
-            "/merchant/products": {"get": {"summary": "The merchant's listings", "security": bearer,
-                                           "responses": {"200": {"description": "products"}, **_errors(401)}}},
+            "/merchant/orders": {"get": {"summary": "The merchant's orders", "security": bearer, "parameters": [
+                {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
+                for n in ("page", "status")],
+                "responses": {"200": {"description": "orders"}, **_errors(400, 401, 429)}}},
+            "/merchant/products": {"get": {"summary": "The merchant's listings", "security": bearer, "parameters": [
+                {"name": n, "in": "query", "required": False, "schema": {"type": "string"}} for n in ("q", "page")],
+                "responses": {"200": {"description": "products"}, **_errors(400, 401, 429)}}},
             "/merchant/products/{sku}": {"put": {"summary": "Create or update one of the merchant's listings",
                                                  "security": bearer, "parameters": [
                 {"name": "sku", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "the product"}, **_errors(400, 401, 403, 422)}}},
+                "requestBody": _body(LISTING_BODY),
+                "responses": {"200": {"description": "the product, updated"},
+                              "201": {"description": "the product, created"},
+                              **_errors(400, 401, 403, 404, 413, 422, 429)}}},
             "/merchant/lots": {"post": {"summary": "Receive a bonded lot", "security": bearer,
-                                        "responses": {"201": {"description": "the lot"}, **_errors(400, 401, 422)}}},
+                                        "requestBody": _body(LOT_BODY),
+                                        "responses": {"201": {"description": "the lot"},
+                                                      **_errors(400, 401, 404, 409, 413, 422, 429)}}},
         },
     }
 

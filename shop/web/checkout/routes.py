@@ -108,6 +108,8 @@ def _message(field_name: str, code: str, params: dict) -> str:
     maker = _ADDRESS_MESSAGES.get((field_name, code))
     if maker is not None:
         return maker(params)
+    if code == "control_characters":
+        return _("Remove the control characters from this text.")
     if code == "too_long":
         return _("Please use at most %(max)d characters.", max=params.get("max", 0))
     return _("Please check this field.")
