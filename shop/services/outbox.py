@@ -18,9 +18,14 @@ from shop.services import ports
 
 log = logging.getLogger("shop.mail")
 
-MAX_ATTEMPTS = 10
-FIRST_RETRY = dt.timedelta(minutes=1)
-LAST_RETRY = dt.timedelta(hours=6)
+# The waits after the 1st, 2nd ... failed attempt; after the last one the message is `failed`
+# (staff can resend it from /admin/outbox).
+RETRY_WAITS = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=30),
+               dt.timedelta(hours=2), dt.timedelta(hours=12))
+MAX_ATTEMPTS = len(RETRY_WAITS) + 1
+FIRST_RETRY = RETRY_WAITS[0]
+LAST_RETRY = RETRY_WAITS[-1]
+STATUSES = ("pending", "retrying", "failed", "sent")
 
 
 def link(endpoint: str, **values: Any) -> dict[str, Any]:
@@ -60,8 +65,67 @@ def enqueue(to: str, template: str, lang: str, **params: Any) -> OutboxMessage:
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
-    """How long a message waits after its n-th failed attempt: 1, 2, 4 ... minutes, at most 6 hours."""
-    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LAST_RETRY)
+    """How long a message waits after its n-th failed attempt: 1 min, 5 min, 30 min, 2 h, 12 h."""
+    return RETRY_WAITS[min(max(attempts, 1), len(RETRY_WAITS)) - 1]
+
+
+def status_of(message: OutboxMessage) -> str:
+    """pending (not tried yet), retrying (failed, will try again), failed (gave up) or sent."""
+    if message.sent_at is not None and message.last_error is None:
+        return "sent"
+    if (message.attempts or 0) >= MAX_ATTEMPTS:
+        return "failed"
+    return "retrying" if message.attempts else "pending"
+
+
+def _status_filter(status: str) -> Any:
+    attempts = sa.func.coalesce(OutboxMessage.attempts, 0)
+    return {
+        "sent": sa.and_(OutboxMessage.sent_at.is_not(None), OutboxMessage.last_error.is_(None)),
+        "failed": sa.and_(OutboxMessage.sent_at.is_(None), attempts >= MAX_ATTEMPTS),
+        "retrying": sa.and_(OutboxMessage.sent_at.is_(None), attempts > 0, attempts < MAX_ATTEMPTS),
+        "pending": sa.and_(OutboxMessage.sent_at.is_(None), attempts == 0),
+    }[status]
+
+
+def messages(*, status: str | None = None, page: int = 1, per_page: int = 50) -> tuple[list[OutboxMessage], int]:
+    """A page of the outbox, newest first, optionally of one status; and how many there are."""
+    query = sa.select(OutboxMessage)
+    if status in STATUSES:
+        query = query.where(_status_filter(status))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(query.order_by(OutboxMessage.id.desc())
+                              .offset((max(page, 1) - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+class NotResendable(Exception):
+    """The message is on its way already (pending or retrying): nothing to resend."""
+
+
+def resend(message_id: int, user_id: int | None) -> OutboxMessage:
+    """Queue a message again: a failed one gets a fresh round of attempts; a sent one is copied,
+    so the history keeps what went out. Raises LookupError or NotResendable."""
+    from shop.database import write_transaction
+    from shop.services.audit import audit
+    with write_transaction():
+        message = db.session.get(OutboxMessage, message_id, with_for_update=True)
+        if message is None:
+            raise LookupError(message_id)
+        state = status_of(message)
+        if state in ("pending", "retrying"):
+            raise NotResendable(message_id)
+        if state == "failed":
+            message.attempts, message.next_attempt_at, message.last_error = 0, None, None
+            queued = message
+        else:
+            queued = OutboxMessage(to=message.to, lang=message.lang, template=message.template,
+                                   params=message.params, subject="" if message.template else message.subject,
+                                   body="" if message.template else message.body, attempts=0)
+            db.session.add(queued)
+        db.session.flush()
+        audit(user_id, "outbox.resend", "outbox_message", message.id, {"queued": queued.id, "was": state})
+    return queued
 
 
 def deliver_pending(limit: int = 50, now: dt.datetime | None = None) -> int:

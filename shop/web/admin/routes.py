@@ -8,12 +8,14 @@ from babel.dates import format_skeleton
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_datetime, format_decimal, format_percent, format_time, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from shop.domain import routing
 from shop.i18n import LANGUAGES, current_language
 from shop.services import admin as admin_service
 from shop.services import lines as line_service
+from shop.services import outbox as outbox_service
 from shop.services import pricing, quotes
 from shop.web.admin import bp
 from shop.web.admin.forms import (
@@ -239,3 +241,42 @@ def user_role(user_id: int):
 def audit():
     """The newest changes made in the back office."""
     return render_template("admin/audit.html", entries=admin_service.recent_audit())
+
+
+# ---- the outbox --------------------------------------------------------------------------
+
+OUTBOX_STATUS_NAMES = {"pending": _l("Waiting"), "retrying": _l("Retrying"), "failed": _l("Failed"),
+                       "sent": _l("Sent")}
+
+
+@bp.get("/outbox")
+def outbox():
+    """Every e-mail the shop wrote: status, attempts, last error; failed and sent ones can be resent."""
+    status = request.args.get("status")
+    status = status if status in outbox_service.STATUSES else None
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isascii() and page.isdigit() and 0 < len(page) < 6 else 1
+    rows, total = outbox_service.messages(status=status, page=page_number, per_page=OUTBOX_PAGE)
+    return render_template("admin/outbox.html", rows=[(m, outbox_service.status_of(m)) for m in rows],
+                           total=total, page=page_number, pages=max(1, -(-total // OUTBOX_PAGE)), status=status,
+                           status_names=OUTBOX_STATUS_NAMES, action_form=ActionForm())
+
+
+OUTBOX_PAGE = 50
+
+
+@bp.post("/outbox/<int:message_id>/resend")
+def outbox_resend(message_id: int):
+    """Queue a failed or sent e-mail again."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        outbox_service.resend(message_id, current_user.id)
+    except LookupError:
+        abort(404)
+    except outbox_service.NotResendable:
+        flash(_("This e-mail is still on its way: there is nothing to resend."), "warning")
+    else:
+        outbox_service.deliver_quietly()
+        flash(_("The e-mail is queued again."), "success")
+    return redirect(url_for("admin.outbox", status=request.args.get("status") or None), 303)
