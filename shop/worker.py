@@ -149,6 +149,20 @@ def _rollover() -> list[str]:
     return [m.order for m in moved]
 
 
+def _reconcile() -> dict[str, str]:
+    from shop.services import outbox, reconciliation
+    settled = reconciliation.reconcile_payments()
+    outbox.deliver_quietly()
+    return settled
+
+
+def _retry_refunds() -> list[int]:
+    from shop.services import outbox, payments
+    done = payments.retry_failed_refunds()
+    outbox.deliver_quietly()
+    return done
+
+
 # ---- tasks and the schedule ------------------------------------------------------------
 
 @huey.periodic_task(crontab(minute="*"), name="heartbeat")
@@ -191,3 +205,13 @@ def merchant_alerts_daily() -> list[str]:
 @huey.periodic_task(crontab(minute="*"), name="roll-over-departures")
 def roll_over_departures_every_minute() -> list[str]:
     return in_app(_rollover)
+
+
+@huey.periodic_task(crontab(minute="*/5"), name="reconcile-payments")
+def reconcile_payments_every_five_minutes() -> dict[str, str]:
+    return in_app(_reconcile)
+
+
+@huey.periodic_task(crontab(minute="*/5"), name="retry-failed-refunds")
+def retry_failed_refunds_every_five_minutes() -> list[int]:
+    return in_app(_retry_refunds)

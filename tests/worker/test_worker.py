@@ -16,7 +16,11 @@ from tests.conftest import _migrate
 def test_the_schedule_runs_the_heartbeat_expiry_and_the_outbox_every_minute():
     for minute in (dt.datetime(2026, 12, 3, 10, 17), dt.datetime(2026, 12, 3, 23, 59)):
         due = {task.name for task in worker.huey.read_periodic(minute)}
-        assert {"heartbeat", "expire-reservations", "deliver-outbox"} <= due
+        assert {"heartbeat", "expire-reservations", "deliver-outbox", "roll-over-departures"} <= due
+    every_five = {task.name for task in worker.huey.read_periodic(dt.datetime(2026, 12, 3, 10, 15))}
+    assert {"reconcile-payments", "retry-failed-refunds"} <= every_five
+    daily = {task.name for task in worker.huey.read_periodic(dt.datetime(2026, 12, 3, 0, 0))}
+    assert "merchant-alerts" in daily
 
 
 def test_health_says_the_worker_is_down_until_it_beats_and_counts_the_queue(client, queue):
