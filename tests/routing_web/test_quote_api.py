@@ -285,9 +285,12 @@ def test_a_date_that_is_not_a_date_is_refused(api, date):
     assert (error["code"], error["field"]) == ("invalid_date", "date")
 
 
-def test_a_past_date_is_refused_and_today_is_accepted(api):
-    assert error_of(api(body(date="2026-11-29")), 422)["code"] == "date_in_past"
-    assert error_of(api(body(date="2026-11-29T10:00:00+08:00")), 422)["code"] == "date_in_past"
+def test_a_past_date_is_quoted_as_an_order_placed_now(api):
+    today = api(body()).get_json()
+    for past in ("2026-11-29", "2026-11-29T10:00:00+08:00"):
+        response = api(body(date=past))
+        assert response.status_code == 200
+        assert response.get_json()["options"] == today["options"]  # the same departures as today's
     assert api(body(date="2026-11-30")).status_code == 200
     assert api(body(date="2026-11-30T12:00:00+08:00")).status_code == 200
 
