@@ -73,6 +73,7 @@ def _lot_and_ledger(app, lot_id: int) -> tuple[tuple[int, int], tuple[int, int]]
         return (lot.on_hand, lot.reserved), (int(on_hand), int(reserved))
 
 
+@pytest.mark.committed  # threads race on connections of their own
 def test_cancelling_an_order_while_the_merchant_counts_its_lot(app, pg_world):
     w = pg_world
     (start_on_hand, _), _ = _lot_and_ledger(app, w["lot"])
@@ -93,6 +94,7 @@ def test_cancelling_an_order_while_the_merchant_counts_its_lot(app, pg_world):
         assert set(db.session.scalars(sa.select(Order.status))) == {"cancelled"}
 
 
+@pytest.mark.committed  # threads race on connections of their own
 def test_placing_an_order_while_an_overdue_one_on_the_same_lot_expires(app, pg_world):
     w = pg_world
     (start_on_hand, _), _ = _lot_and_ledger(app, w["lot"])
@@ -117,6 +119,7 @@ def test_placing_an_order_while_an_overdue_one_on_the_same_lot_expires(app, pg_w
     assert {status for number, status in statuses.items() if number not in placed} == {"cancelled"}
 
 
+@pytest.mark.committed  # threads race on connections of their own
 def test_a_payment_succeeding_while_staff_cancel_the_order(app, pg_world):
     """The webhook locks the payment's order before the payment; cancelling locks the order and then
     writes the payment. Either may win, never both half-way."""
@@ -128,7 +131,7 @@ def test_a_payment_succeeding_while_staff_cancel_the_order(app, pg_world):
             db.session.add(Payment(order_id=order.id, provider="stripe", provider_ref=f"pi_race_{n}",
                                    amount_minor=100, currency="USD", status="requires_action"))
             db.session.commit()
-        intent = {"id": f"pi_race_{n}", "amount": 100, "currency": "usd", "status": "succeeded",
+        intent = {"id": f"pi_race_{n}", "amount": 100, "amount_received": 100, "currency": "usd", "status": "succeeded",
                   "metadata": {"order_number": number}}
 
         def succeed(intent=intent):

@@ -15,7 +15,9 @@ from tests.security.live import csrf_of
 
 @pytest.fixture
 def world(app):
-    app.config["STRIPE_WEBHOOK_SECRET"] = WEBHOOK_SECRET
+    # Stripe configured as a shop takes webhooks: keys and the webhook secret (no call reaches it here).
+    app.config.update(STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET, STRIPE_SECRET_KEY="sk_test_kashgar",
+                      STRIPE_PUBLISHABLE_KEY="pk_test_kashgar", STRIPE_API_BASE="http://127.0.0.1:9")
     from shop.services import search
     with app.app_context():
         products = seed_world()
