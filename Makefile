@@ -48,7 +48,7 @@ run: $(VENV)/.installed translations db-upgrade
 	SHOP_HOST=$(HOST) SHOP_PORT=$(PORT) WORKERS=$(WORKERS) $(VENV)/bin/honcho start -f Procfile
 
 check: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check shop tests bench config.py wsgi.py
+	$(VENV)/bin/ruff check shop tests bench config.py wsgi.py gunicorn.conf.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
