@@ -14,7 +14,7 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
@@ -45,7 +45,14 @@ run: $(VENV)/.installed translations db-upgrade
 	@if $(FLASK) shop is-empty; then $(FLASK) shop demo; fi
 	@$(FLASK) shop demo-accounts
 	@echo "Serving the shop on http://$(HOST):$(PORT)/ with its background worker (Ctrl-C stops both)"
-	SHOP_HOST=$(HOST) SHOP_PORT=$(PORT) WORKERS=$(WORKERS) $(VENV)/bin/honcho start -f Procfile
+	@if [ -z "$$STRIPE_SECRET_KEY" ] && [ "$${SHOP_ENV:-development}" = development ]; then \
+	  port=$$($(PY) -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	  echo "No STRIPE_SECRET_KEY: a local Stripe stand-in on port $$port takes card payments (test card 4242 4242 4242 4242)"; \
+	  eval "$$($(PY) -c 'from shop.dev.stripe_standin import environment; import sys; print(" ".join(f"export {k}={v};" for k, v in environment(int(sys.argv[1])).items()))' $$port)"; \
+	  STANDIN_PORT=$$port SHOP_HOST=$(HOST) SHOP_PORT=$(PORT) WORKERS=$(WORKERS) $(VENV)/bin/honcho start -f Procfile.dev; \
+	else \
+	  SHOP_HOST=$(HOST) SHOP_PORT=$(PORT) WORKERS=$(WORKERS) $(VENV)/bin/honcho start -f Procfile; \
+	fi
 
 check: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check shop tests bench config.py wsgi.py gunicorn.conf.py

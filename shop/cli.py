@@ -138,6 +138,19 @@ def worker_command(workers: int) -> None:
     consumer.run()
 
 
+@shop_cli.command("stripe-standin")
+@click.option("--port", type=int, default=8420, show_default=True)
+@click.option("--webhook-url", required=True, help="Where the stand-in sends its events (the shop's /webhooks/stripe).")
+def stripe_standin_command(port: int, webhook_url: str) -> None:
+    """A local Stripe stand-in for development (localstripe, nothing kept on disk)."""
+    from flask import current_app
+
+    if current_app.config.get("SHOP_ENV") == "production":
+        raise click.ClickException("The Stripe stand-in is for development only.")
+    from shop.dev.stripe_standin import serve
+    serve(port, webhook_url, current_app.config.get("STRIPE_WEBHOOK_SECRET") or "")
+
+
 @shop_cli.command("refresh-rates")
 def refresh_rates_command() -> None:
     """Fetch today's exchange rates from EXCHANGE_RATES_URL (the worker does it daily)."""

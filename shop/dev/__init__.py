@@ -1,0 +1,1 @@
+"""Tools for a developer's machine only (never imported by the running shop)."""
