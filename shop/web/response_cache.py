@@ -23,17 +23,22 @@ from flask import Flask, current_app
 log = logging.getLogger("shop.cache")
 
 MAX_ENTRIES = 256
+MAX_BYTES = 8 * 1024 * 1024  # per cache and worker
 DEFAULT_SECONDS = 10
 
 
 class PageCache:
     """A small, thread-safe, least-recently-used store of rendered pages with an expiry;
-    a page is kept as the UTF-8 pieces around its CSRF placeholders."""
+    a page is kept as the UTF-8 pieces around its CSRF placeholders. Bounded by count and by
+    bytes, so a worker's memory stops growing once the cache is full."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self._entries: OrderedDict[tuple, tuple[float, list[bytes]]] = OrderedDict()
+        self._sizes: dict[tuple, int] = {}
+        self._bytes = 0
         self._lock = threading.Lock()
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
 
     def get(self, key: tuple) -> list[bytes] | None:
         now = time.monotonic()
@@ -42,21 +47,33 @@ class PageCache:
             if found is None:
                 return None
             if found[0] <= now:
-                del self._entries[key]
+                self._drop(key)
                 return None
             self._entries.move_to_end(key)
             return found[1]
 
     def put(self, key: tuple, pieces: list[bytes], seconds: float) -> None:
+        size = sum(len(piece) for piece in pieces)
+        if size > self.max_bytes // 4:
+            return  # one huge page would push out everything else
         with self._lock:
+            if key in self._entries:
+                self._drop(key)
             self._entries[key] = (time.monotonic() + seconds, pieces)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._sizes[key] = size
+            self._bytes += size
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: tuple) -> None:
+        del self._entries[key]
+        self._bytes -= self._sizes.pop(key, 0)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._sizes.clear()
+            self._bytes = 0
 
     def new_generation(self) -> None:
         self.clear()
