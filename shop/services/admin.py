@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from shop.database import write_transaction
 from shop.extensions import db
-from shop.models import ROLES, AuditLog, DutyRule, ExchangeRate, User
+from shop.models import ROLES as ROLES  # the roles change_role gives, which the back office offers
+from shop.models import AuditLog, DutyRule, ExchangeRate, User
 from shop.services.audit import audit
 
 AUDIT_PAGE = 100

@@ -8,6 +8,8 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -390,3 +392,33 @@ def authenticate(secret: str) -> tuple[ApiToken | None, str]:
         with write_transaction():  # immediate: a read turned write would meet "database is locked"
             db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
     return token, "ok"
+
+
+# ---- the merchant API's shapes (CONTRACT.md) ------------------------------------------------
+
+def lot_to_dict(lot: Lot) -> dict[str, Any]:
+    """A lot in the merchant API's shape: its stock as the ledger holds it, expiry, bin and customs."""
+    return {
+        "sku": lot.product.sku, "lot_number": lot.lot_number, "customs_entry": lot.customs_entry,
+        "quantity": lot.on_hand, "reserved": lot.reserved, "available": lot.available,
+        "expiry": lot.expiry.isoformat() if lot.expiry else None, "bin": lot.bin,
+        "customs_status": lot.customs_status, "received_at": lot.received_at.isoformat(),
+    }
+
+
+def order_to_dict(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
+    """An order in the merchant API's shape, with only the lines given (the merchant's own), in CNY."""
+    def money(amount: Decimal) -> dict[str, str]:
+        return {"amount": f"{amount:.2f}", "currency": "CNY"}
+
+    return {
+        "number": order.number, "status": order.status, "flow": order.flow,
+        "placed_at": order.placed_at.isoformat(),
+        "destination": {"country": order.ship_country, "city": order.ship_city},
+        "lines": [{
+            "sku": line.sku, "name": line.name, "quantity": line.quantity,
+            "unit_price": money(line.unit_price_cny), "total": money(line.unit_price_cny * line.quantity),
+            "line": line.shipment.line.code if line.shipment is not None else None,
+            "lots": [{"lot_number": a.lot.lot_number, "quantity": a.quantity} for a in line.allocations],
+        } for line in lines],
+    }

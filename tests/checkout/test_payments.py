@@ -67,6 +67,19 @@ def test_a_card_order_leads_to_the_payment_step_with_one_payment_intent(stripe_a
     assert (intent["amount"], intent["currency"]) == (payment.amount_minor, "usd")
 
 
+def test_the_payment_step_and_the_order_page_say_how_many_minutes_are_left_to_pay(stripe_app, stripe_buyer,
+                                                                                 stripe_world):
+    number = _card_order(stripe_buyer, stripe_world)
+    with stripe_app.app_context():
+        db.session.execute(sa.update(Order).where(Order.number == number).values(
+            payment_deadline=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=42, seconds=30)))
+        db.session.commit()
+    pay_page = stripe_buyer.client.get(f"/en/orders/{number}/pay").get_data(as_text=True)
+    order_page = stripe_buyer.client.get(f"/en/orders/{number}").get_data(as_text=True)
+    assert "42 minutes left to pay." in pay_page
+    assert "42 minutes left to pay." in order_page
+
+
 def test_paying_by_card_marks_the_order_paid_at_once(stripe_app, stripe_buyer, stripe_world):
     number = _card_order(stripe_buyer, stripe_world, lang="ru")
     response = _pay(stripe_buyer, number, "ru", payment_method="pm_card_visa")

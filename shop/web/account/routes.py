@@ -8,7 +8,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from shop.domain import passwords
 from shop.extensions import db, limiter, login_manager
 from shop.i18n import current_language
-from shop.models import User
 from shop.services import accounts, addresses, outbox
 from shop.web.account import bp
 from shop.web.account.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -48,7 +47,7 @@ def _email_key() -> str:
     return (request.form.get("email") or "").strip().lower()[:254] or request.remote_addr or "-"
 
 
-def _sign_in(user: User, remember: bool = False) -> None:
+def _sign_in(user: accounts.User, remember: bool = False) -> None:
     """Sign in and bring the guest's cart along."""
     login_user(user, remember=remember)
     try:

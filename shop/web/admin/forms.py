@@ -16,10 +16,11 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from shop.domain import money, routing
 from shop.domain.customs import DUTY_PERIODS
+from shop.domain.places import ISO_COUNTRIES
 from shop.i18n import LANGUAGES
-from shop.models import ROLES
+from shop.services import admin as admin_service
 from shop.services import lines as line_service
-from shop.services import pricing, quotes
+from shop.services import pricing
 from shop.web.words import GOODS_NAMES
 
 REQUIRED = _l("This field is required.")
@@ -231,7 +232,7 @@ class LineForm(FlaskForm):
 
     def validate_serves(self, field) -> None:
         try:
-            self.parsed_serves = line_service.parse_serves(field.data, quotes.ISO_COUNTRIES)
+            self.parsed_serves = line_service.parse_serves(field.data, ISO_COUNTRIES)
         except line_service.ServesError as error:
             message = {
                 "unknown_country": _l("Line %(n)d: %(text)s is not a country code.", n=error.line_no,
@@ -271,13 +272,15 @@ class LineForm(FlaskForm):
         """The validated form as ExpressLine column values."""
         names = {lang: getattr(self, f"name_{lang}").data.strip() for lang in LANGUAGES
                  if (getattr(self, f"name_{lang}").data or "").strip()}
+        max_kg, max_cm = self.max_parcel_kg.data, self.max_side_cm.data
+        # InputRequired refuses either one empty: a form that validated has both.
+        assert max_kg is not None and max_cm is not None, "values() of a form that did not validate"
         return {
             "names": names, "mode": self.mode.data, "weekdays": sorted(set(self.weekdays.data)),
             "cutoff": self.cutoff.data, "transit_days_min": self.transit_days_min.data,
             "transit_days_max": self.transit_days_max.data, "serves": self.parsed_serves,
             "refused_flags": sorted(set(self.refused_flags.data or ())),
-            "max_parcel_weight_g": int(self.max_parcel_kg.data * 1000),
-            "max_parcel_side_mm": int(self.max_side_cm.data * 10),
+            "max_parcel_weight_g": int(max_kg * 1000), "max_parcel_side_mm": int(max_cm * 10),
             "capacity_kg": self.capacity_kg.data, "capacity_m3": self.capacity_m3.data,
             "first_weight_g": self.first_weight_g.data, "first_price": self.first_price.data,
             "step_g": self.step_g.data, "step_price": self.step_price.data,
@@ -331,7 +334,7 @@ class RoleForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(role, str(ROLE_NAMES[role])) for role in ROLES]
+        self.role.choices = [(role, str(ROLE_NAMES[role])) for role in admin_service.ROLES]
 
 
 class ActionForm(FlaskForm):

@@ -7,9 +7,9 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
+from shop.domain.orders import OrderStatus
 from shop.extensions import limiter, merchant_api_key, merchant_api_limit
 from shop.i18n import LANGUAGES
-from shop.models import ORDER_STATUSES, Lot, Order, OrderLine
 from shop.services import catalogue, listings
 from shop.services import merchant as merchant_service
 from shop.web.api import bp
@@ -21,6 +21,7 @@ READ_ONLY = {"sku", "slug", "merchant", "stock_available"}
 WRITABLE = {"names", "descriptions", "category", "origin_country", "hs_code", "price", "price_cny", "weight_g",
             "dimensions_mm", "goods_flags", "tax_class", "active", "reorder_point"}
 LOT_KEYS = {"sku", "lot_number", "quantity", "expiry", "bin", "customs_entry", "customs_status"}
+ORDER_STATUSES = tuple(status.value for status in OrderStatus)
 
 
 # One budget per token across every merchant endpoint and every worker (MERCHANT_API_RATE_LIMIT).
@@ -211,7 +212,7 @@ def merchant_product_put(sku: str):
     if errors:
         return _invalid(errors)
     draft, problems = listings.parse_listing(raw)
-    if problems:
+    if problems or draft is None:  # parse_listing answers a draft exactly when there are no problems
         sent_price = "price_cny" if "price_cny" in body else "price"
         paths = {**_FIELD_PATHS, "price_cny": sent_price}
         return _invalid({paths.get(k, k): message for k, message in problems.items()})
@@ -222,18 +223,9 @@ def merchant_product_put(sku: str):
         return json_error(403, "sku_taken", _("This SKU is already used by another merchant."))
     except merchant_service.NotFound:
         return _invalid({"category": _("There is no category %(slug)s.", slug=draft.category)})
-    product = catalogue.get_by_sku(product.sku)
+    product = catalogue.get_by_sku(product.sku) or product  # read back with its texts, category and merchant
     available = catalogue.stock_available([product.id])[product.id]
     return jsonify(product_json(product, available)), (201 if created else 200)
-
-
-def lot_json(lot: Lot) -> dict:
-    return {
-        "sku": lot.product.sku, "lot_number": lot.lot_number, "customs_entry": lot.customs_entry,
-        "quantity": lot.on_hand, "reserved": lot.reserved, "available": lot.available,
-        "expiry": lot.expiry.isoformat() if lot.expiry else None, "bin": lot.bin,
-        "customs_status": lot.customs_status, "received_at": lot.received_at.isoformat(),
-    }
 
 
 @bp.post("/merchant/lots")
@@ -260,7 +252,7 @@ def merchant_lots_post():
         errors["sku"] = _("This field is required.")
     draft, problems = listings.parse_lot(raw)
     errors = {**problems, **errors}
-    if errors:
+    if errors or draft is None:
         return _invalid(errors)
     sku = raw["sku"].strip()
     try:
@@ -269,24 +261,9 @@ def merchant_lots_post():
         return json_error(404, "unknown_sku", _("You have no listing with this SKU."))
     except merchant_service.LotNumberTaken:
         return json_error(409, "lot_number_taken", _("This lot number is already in use."))
-    return jsonify(lot_json(merchant_service.get_lot(_merchant_id(), lot.id))), 201
-
-
-def order_json(order: Order, lines: list[OrderLine]) -> dict:
-    def money(amount) -> dict:
-        return {"amount": f"{amount:.2f}", "currency": "CNY"}
-
-    return {
-        "number": order.number, "status": order.status, "flow": order.flow,
-        "placed_at": order.placed_at.isoformat(),
-        "destination": {"country": order.ship_country, "city": order.ship_city},
-        "lines": [{
-            "sku": line.sku, "name": line.name, "quantity": line.quantity,
-            "unit_price": money(line.unit_price_cny), "total": money(line.unit_price_cny * line.quantity),
-            "line": line.shipment.line.code if line.shipment is not None else None,
-            "lots": [{"lot_number": a.lot.lot_number, "quantity": a.quantity} for a in line.allocations],
-        } for line in lines],
-    }
+    # Read back as stored (the ledger's totals, the stored timestamp), with its listing.
+    stored = merchant_service.get_lot(_merchant_id(), lot.id) or lot
+    return jsonify(merchant_service.lot_to_dict(stored)), 201
 
 
 @bp.get("/merchant/orders")
@@ -303,5 +280,5 @@ def merchant_orders():
     per_page = current_app.config["PER_PAGE"]
     found, total = merchant_service.orders(_merchant_id(), page, per_page, status)
     pages = max(1, -(-total // per_page))
-    return jsonify({"items": [order_json(o, lines) for o, lines in found], "page": min(page, pages),
-                    "pages": pages, "total": total})
+    return jsonify({"items": [merchant_service.order_to_dict(o, lines) for o, lines in found],
+                    "page": min(page, pages), "pages": pages, "total": total})

@@ -15,8 +15,7 @@ from markupsafe import Markup
 from shop.domain import customs
 from shop.domain import orders as order_rules
 from shop.i18n import current_language
-from shop.models import utcnow
-from shop.services import addresses, ordering, outbox, payments
+from shop.services import addresses, clock, ordering, outbox, payments
 from shop.web import words
 from shop.web.checkout import bp, labels, shipping
 from shop.web.checkout.forms import ActionForm, CheckoutForm
@@ -31,7 +30,7 @@ MAX_KEY_LENGTH = 64
 
 @bp.context_processor
 def checkout_helpers():
-    return {"labels": labels, "label": labels.label, "country_name": labels.country_name, "now_utc": utcnow,
+    return {"labels": labels, "label": labels.label, "country_name": labels.country_name, "now_utc": clock.utcnow,
             # Babel formatting for this page's language (money and price as the storefront shows them).
             "money": labels.money, "price": labels.price}
 
@@ -177,7 +176,7 @@ def _check(form: CheckoutForm, countries) -> dict | None:
             "name", "phone", "country", "city", "address", "postcode", "line", "payment_method", "id_name",
             "id_number")):
         return None
-    values = dict(result.values)
+    values: dict[str, str | None] = dict(result.values)
     values.update(method=method, line=choice, id_name=id_name if country == "CN" else None,
                   id_number=id_number if country == "CN" else None)
     return values
@@ -221,10 +220,10 @@ def checkout():
     form.validate()  # CSRF is checked before the view; the rest is checked by _check below
     key = (form.idempotency_key.data or "").strip()[:MAX_KEY_LENGTH]
     if key:
-        placed = ordering.find_by_key(key)
-        if placed is not None and placed.user_id == current_user.id:
+        earlier = ordering.find_by_key(key)
+        if earlier is not None and earlier.user_id == current_user.id:
             # A second click, or the back button: the order exists already.
-            return redirect(_destination_of(placed.number, placed.payment_method), 303)
+            return redirect(_destination_of(earlier.number, earlier.payment_method), 303)
     else:
         key = form.idempotency_key.data = secrets.token_urlsafe(24)
     pairs = shipping.cart_pairs()
@@ -377,7 +376,7 @@ def pay_submit(number: str):
         return jsonify({"status": "error", "message": _("Card payments are not available right now. Please try "
                                                           "again in a few minutes.")}), 503
     outbox.deliver_quietly()
-    body = {"status": result.status, "redirect": done_url}
+    body: dict[str, str | None] = {"status": result.status, "redirect": done_url}
     if result.status == "requires_action":
         body["client_secret"] = result.client_secret
     elif result.status == "failed":
@@ -427,8 +426,8 @@ def record_delivery(number: str):
 def my_orders():
     """The buyer's orders, newest first."""
     payments.settle(ordering.expire_overdue(user_id=current_user.id))
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    raw_page = request.args.get("page", "1")
+    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 10_000 else 1
     rows, total = ordering.orders_of(current_user.id, page)
     pages = max(1, -(-total // 20))
     return render_template("checkout/my_orders.html", orders=rows, page=page, pages=pages, total=total,

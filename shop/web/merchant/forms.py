@@ -12,10 +12,10 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from shop.domain.allocation import CustomsStatus
 from shop.domain.places import ISO_COUNTRIES
 from shop.domain.routing import GOODS_FLAGS
 from shop.i18n import LANGUAGES, current_language
-from shop.models import LOT_STATUSES
 from shop.services import catalogue, listings
 from shop.web.words import country_name
 
@@ -27,6 +27,7 @@ TAX_CLASS_NAMES = {"food": _l("Food (VAT %(vat)s)", vat="9%"),
                    "cosmetics_high": _l("High-end cosmetics (VAT %(vat)s, consumption tax %(tax)s)", vat="13%",
                                         tax="15%")}
 STATUS_NAMES = {"bonded": _l("Bonded"), "released": _l("Released"), "quarantined": _l("Quarantined")}
+LOT_STATUSES = tuple(status.value for status in CustomsStatus)
 REQUIRED = _l("This field is required.")
 _SIGNED = re.compile(r"[+-]?[0-9]{1,7}")
 

@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from shop.domain.orders import OrderStatus
 from shop.i18n import LANGUAGES, current_language
-from shop.models import ORDER_STATUSES
 from shop.services import listings as listing_service
 from shop.services import merchant as merchant_service
 from shop.web.labels import ORDER_STATUS, label
@@ -35,6 +35,7 @@ from shop.web.roles import role_required
 from shop.web.words import country_name
 
 PER_PAGE = 25
+ORDER_STATUSES = tuple(status.value for status in OrderStatus)
 AUDIT_NAMES = {
     "lot.receive": lambda: _("Received"), "lot.adjust": lambda: _("Quantity adjusted"),
     "lot.customs_status": lambda: _("Customs status changed"), "lot.move": lambda: _("Moved to another bin"),
@@ -125,6 +126,8 @@ def _listing_page(form: ListingForm, product=None, status: int = 200):
 
 
 def _save(form: ListingForm, *, create: bool):
+    if form.draft is None:  # the form's validate() sets it whenever the form is valid
+        return None
     try:
         product, created, changed = merchant_service.save_listing(
             _merchant_id(), form.draft, current_user.id, create=create)
@@ -180,7 +183,7 @@ def lots(sku: str):
     """A listing's bonded lots, and receiving a new one (an intake in the ledger)."""
     product = _listing_or_404(sku)
     form = LotForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.draft is not None:  # validate() sets the draft when valid
         try:
             lot = merchant_service.receive_lot(_merchant_id(), product.sku, form.draft, current_user.id)
         except merchant_service.LotNumberTaken:
