@@ -20,8 +20,9 @@ from shop.database import aware, write_transaction
 from shop.domain import routing
 from shop.extensions import db
 from shop.models import Departure, ExpressLine, Order, OrderLine, Shipment, utcnow
-from shop.services import locking, ordering, outbox
+from shop.services import locking, outbox
 from shop.services.audit import audit
+from shop.services.ordering import bookings, quoting
 
 log = logging.getLogger("shop.rollover")
 
@@ -53,7 +54,8 @@ def _choose(quote: routing.Quote, line_code: str) -> routing.Option | None:
     """The same line when it can still carry the shipment whole, else the best other line."""
     whole = [option for option in quote.options if len(option.shipments) == 1]
     same = [option for option in whole if option.shipments[0].line == line_code]
-    return (same or whole or [None])[0]
+    candidates = same or whole
+    return candidates[0] if candidates else None
 
 
 def _move(shipment_id: int, now: dt.datetime) -> Moved | None:
@@ -62,17 +64,17 @@ def _move(shipment_id: int, now: dt.datetime) -> Moved | None:
         if order_id is None:
             return None
         order = next(iter(locking.lock_orders(Order.id == order_id)), None)
-        shipment = db.session.scalar(
+        shipment = db.session.execute(
             sa.select(Shipment).where(Shipment.id == shipment_id)
             .options(selectinload(Shipment.lines).selectinload(OrderLine.product))
-            .execution_options(populate_existing=True))
+            .execution_options(populate_existing=True)).scalar_one()
         old = db.session.get(Departure, shipment.departure_id) if shipment.departure_id else None
         if (order is None or shipment.status != "pending" or order.status not in WAITING_ORDER_STATUSES
                 or old is None or aware(old.departs_at) >= now):
             return None  # picked, cancelled or moved meanwhile
         pairs = [(line.product, line.quantity) for line in shipment.lines]
         from_code = shipment.line.code
-        option = _choose(ordering.quote_items(pairs, order.ship_country, order.ship_city, now), from_code)
+        option = _choose(quoting.quote_items(pairs, order.ship_country, order.ship_city, now), from_code)
         if option is None:
             log.warning("order %s: no line can carry the shipment that missed %s", order.number, from_code)
             audit(None, "order.rollover_failed", "order", order.number, {"line": from_code})
@@ -81,10 +83,10 @@ def _move(shipment_id: int, now: dt.datetime) -> Moved | None:
         line_id, capacity_kg, capacity_m3 = db.session.execute(
             sa.select(ExpressLine.id, ExpressLine.capacity_kg, ExpressLine.capacity_m3)
             .where(ExpressLine.code == planned.line)).one()
-        kg, m3 = ordering._load_of(pairs)
-        new_departure = ordering._departure_id(line_id, planned.departure)
+        kg, m3 = bookings.load_of(pairs)
+        new_departure = bookings.departure_id(line_id, planned.departure)
         locking.lock_departures(Departure.id.in_({old.id, new_departure}))  # both, in id order
-        ordering._book({new_departure: (planned.line, kg, m3, Decimal(capacity_kg), Decimal(capacity_m3))})
+        bookings.book({new_departure: (planned.line, kg, m3, Decimal(capacity_kg), Decimal(capacity_m3))})
         old.booked_kg = max(Decimal(old.booked_kg) - kg, Decimal(0))
         old.booked_m3 = max(Decimal(old.booked_m3) - m3, Decimal(0))
         shipment.line_id = line_id

@@ -15,6 +15,7 @@ from shop import bootstrap
 from shop.extensions import db
 from shop.models import OutboxMessage, utcnow
 from shop.services import ordering, outbox
+from shop.services.ordering import bookings
 from shop.services.ports import MailDeliveryError
 
 from .conftest import csrf_from, new_buyer
@@ -31,8 +32,8 @@ def test_an_order_rolled_back_after_its_mail_was_queued_sends_nothing(app, buyer
     def departure_fills_up(loads):
         raise ordering.DepartureFull("KHG-MOW-TRUCK")
 
-    # _book runs last in the order's transaction, after the confirmation mail was queued.
-    monkeypatch.setattr(ordering, "_book", departure_fills_up)
+    # Booking runs last in the order's transaction, after the confirmation mail was queued.
+    monkeypatch.setattr(bookings, "book", departure_fills_up)
     buyer.fill_cart({world["CR-ROSE"]: 1})
     response, _ = buyer.checkout()
     assert response.status_code == 409

@@ -1,0 +1,76 @@
+"""How an order ends: cancelled by its buyer (before picking) or by staff, or delivered."""
+from __future__ import annotations
+
+import datetime as dt
+
+from shop.database import write_transaction
+from shop.domain import orders
+from shop.domain.money import Money, to_minor_units
+from shop.extensions import db
+from shop.models import AuditLog, Order, Payment, User, utcnow
+from shop.services import locking, outbox
+from shop.services.ordering.errors import CannotCancel, CannotDeliver, OrderNotFound
+from shop.services.ordering.reservations import Aftermath, release_stock
+
+
+def lock_order(number: str) -> Order:
+    """The order row, locked for the rest of the transaction (OrderNotFound if none)."""
+    order = next(iter(locking.lock_orders(Order.number == number)), None)
+    if order is None:
+        raise OrderNotFound(number)
+    return order
+
+
+def cancel_order(number: str, user: User, now: dt.datetime | None = None) -> Aftermath:
+    """The buyer (before picking) or staff cancel an order: stock goes back, money is to be refunded."""
+    now = now or utcnow()
+    with write_transaction():
+        order = lock_order(number)
+        is_staff = user.role in ("staff", "admin")
+        if not is_staff and order.user_id != user.id:
+            raise OrderNotFound(number)
+        cod = order.payment_method == "cod"
+        if (not is_staff and not orders.buyer_may_cancel(order.status)) or not orders.can(
+                order.status, orders.OrderEvent.CANCEL, cash_on_delivery=cod):
+            raise CannotCancel(order.status)
+        step = orders.apply_event(order, orders.OrderEvent.CANCEL)
+        order.cancelled_at = now
+        if step.releases_stock:
+            release_stock(order, user.id, "cancelled by " + ("staff" if is_staff else "buyer"))
+        aftermath = Aftermath(order.number, order.status)
+        for payment in order.payments:
+            if payment.provider != "stripe":
+                continue
+            if payment.status == "succeeded" and step.refunds_payment:
+                payment.status = "refund_pending"
+                aftermath.refund_payment_ids.append(payment.id)
+            elif payment.status not in ("succeeded", "refunded", "refund_pending", "refund_failed"):
+                payment.status = "canceled"
+                aftermath.cancel_intents.append(payment.provider_ref)
+        db.session.add(AuditLog(user_id=user.id, action="order.cancel", entity="order", entity_id=order.number,
+                                data={"from": step.source.value, "to": step.target.value}))
+        outbox.enqueue(order.email, "order_cancelled", order.lang, order=outbox.order_params(order, order.lang),
+                       refunded=step.refunds_payment, link=outbox.order_link(order))
+    return aftermath
+
+
+def record_delivery(order_number: str, staff_user: User, now: dt.datetime | None = None) -> str:
+    """Staff record that a shipped order reached the buyer; a cash-on-delivery order is paid then."""
+    now = now or utcnow()
+    with write_transaction():
+        order = lock_order(order_number)
+        cod = order.payment_method == "cod"
+        if not orders.can(order.status, orders.OrderEvent.DELIVER, cash_on_delivery=cod):
+            raise CannotDeliver(order.status)
+        step = orders.apply_event(order, orders.OrderEvent.DELIVER)
+        for shipment in order.shipments:
+            if shipment.status != "cancelled":
+                shipment.status = "delivered"
+        if step.marks_paid:
+            order.paid_at = now
+            amount = Money(order.total_in_currency(), order.currency)
+            order.payments.append(Payment(provider="cod", amount_minor=to_minor_units(amount),
+                                          currency=order.currency, status="succeeded"))
+        db.session.add(AuditLog(user_id=staff_user.id, action="order.deliver", entity="order",
+                                entity_id=order.number, data={"cash_collected": step.marks_paid}))
+    return order.status

@@ -1,0 +1,133 @@
+"""Planning an order before its write transaction: the goods, the shipping option, the buyer's
+identity and import allowance, the currency's rate. Nothing here takes a lock."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from shop.domain import customs, routing
+from shop.extensions import db
+from shop.models import ExpressLine, Order, Product
+from shop.services.ordering.amounts import CENT
+from shop.services.ordering.errors import EmptyCart, IdentityRequired, ImportLimitExceeded, ProductUnavailable
+from shop.services.ordering.quoting import choose_option, latest_rates, line_codes, quote_items
+
+# Statuses in which an import order's goods count against the buyer's annual allowance.
+PAID_STATUSES = ("paid", "picking", "packed", "shipped", "delivered")
+
+
+def paid_import_value(id_number: str, now: dt.datetime) -> Decimal:
+    """Goods value of this ID's paid import orders this calendar year (China time)."""
+    local = now.astimezone(routing.SHANGHAI)
+    start = dt.datetime(local.year, 1, 1, tzinfo=routing.SHANGHAI).astimezone(dt.UTC)
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Order.goods_cny), 0)).where(
+            Order.id_number == id_number, Order.flow == "import", Order.status.in_(PAID_STATUSES),
+            Order.paid_at >= start))
+    return Decimal(total or 0)
+
+
+def check_import_allowance(goods_cny: Decimal, id_number: str, now: dt.datetime) -> None:
+    """Raise ImportLimitExceeded when a cross-border import breaks the 5,000 / 26,000 CNY limits."""
+    paid = paid_import_value(id_number, now) if id_number else Decimal(0)
+    try:
+        customs.check_import_limits(goods_cny, paid)
+    except customs.OrderLimitExceeded as error:
+        raise ImportLimitExceeded("order", error.order_value, error.limit) from None
+    except customs.AnnualLimitExceeded as error:
+        raise ImportLimitExceeded("annual", error.order_value, error.limit, error.remaining) from None
+
+
+@dataclass(frozen=True)
+class ShippingAddress:
+    name: str
+    phone: str
+    country: str
+    city: str
+    address: str
+    postcode: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "phone": self.phone, "country": self.country, "city": self.city,
+                "address": self.address, "postcode": self.postcode}
+
+
+@dataclass(frozen=True)
+class Goods:
+    """What an order needs of a product, read before the write lock is taken."""
+
+    id: int
+    sku: str
+    name: str
+    price_cny: Decimal
+    weight_g: int
+    length_mm: int
+    width_mm: int
+    height_mm: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything decided before the write transaction: goods, the option, taxes, the rate."""
+
+    goods: list[tuple[Goods, int]]
+    option: routing.Option
+    flow: str
+    id_name: str | None
+    id_number: str | None
+    goods_cny: Decimal
+    currency: str
+    rate: Decimal
+    lines: dict[str, tuple[int, Decimal, Decimal]]  # code -> (id, capacity kg, capacity m3)
+
+
+def _name(product: Product, lang: str) -> str:
+    text = product.text(lang)
+    return text.name if text else product.sku
+
+
+def _load(items: list[tuple[int, int]], lang: str) -> tuple[list[tuple[Product, int]], list[tuple[Goods, int]]]:
+    wanted: dict[int, int] = defaultdict(int)
+    for product_id, quantity in items:
+        wanted[int(product_id)] += int(quantity)
+    if not wanted:
+        raise EmptyCart()
+    products = {p.id: p for p in db.session.scalars(
+        sa.select(Product).where(Product.id.in_(wanted)).options(selectinload(Product.translations)))}
+    missing = [products[i].sku if i in products else str(i) for i in wanted
+               if i not in products or not products[i].active]
+    if missing:
+        raise ProductUnavailable(missing)
+    pairs = [(products[i], q) for i, q in sorted(wanted.items())]
+    goods = [(Goods(p.id, p.sku, _name(p, lang)[:200], Decimal(p.price_cny), p.weight_g, p.length_mm, p.width_mm,
+                    p.height_mm), q) for p, q in pairs]
+    return pairs, goods
+
+
+def plan(*, lang: str, items: list[tuple[int, int]], address: ShippingAddress, line: str, currency: str,
+         id_name: str | None, id_number: str | None, now: dt.datetime) -> Plan:
+    """Read and decide what needs no lock; raises the errors a buyer can fix in the form."""
+    pairs, goods = _load(items, lang)
+    country = address.country.upper()
+    flow = "import" if country == "CN" else "export"
+    quote = quote_items(pairs, country, address.city, now)
+    option = choose_option(quote, line, line_codes())
+    goods_cny = sum((g.price_cny * q for g, q in goods), Decimal(0)).quantize(CENT)
+    if flow == "import":
+        if not (id_name and id_number):
+            raise IdentityRequired()
+        check_import_allowance(goods_cny, id_number, now)
+    else:
+        id_name = id_number = None
+    rates = latest_rates()
+    if currency not in rates:
+        currency = "CNY"
+    lines = {code: (line_id, Decimal(kg), Decimal(m3)) for line_id, code, kg, m3 in db.session.execute(
+        sa.select(ExpressLine.id, ExpressLine.code, ExpressLine.capacity_kg, ExpressLine.capacity_m3)
+        .where(ExpressLine.code.in_([s.line for s in option.shipments])))}
+    return Plan(goods, option, flow, id_name, id_number, goods_cny, currency, rates[currency], lines)
