@@ -10,7 +10,7 @@ from shop.domain.messages import N_, Nn_
 from shop.services.listings.columns import COLUMNS, OPTIONAL_COLUMNS
 from shop.services.listings.drafts import ListingDraft, LotDraft
 from shop.services.listings.fields import shown
-from shop.services.listings.import_errors import ListingImportError, Problems
+from shop.services.listings.import_errors import ListingImportError, ProblemList
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_ROWS = 5_000
@@ -64,7 +64,7 @@ def _records(data: bytes, max_bytes: int, max_rows: int) -> list[list[str]]:
     return records
 
 
-def _check_header(header: list[str], problems: Problems) -> None:
+def _check_header(header: list[str], problems: ProblemList) -> None:
     seen: set[str] = set()
     for name in header:
         if name in seen:
@@ -84,7 +84,7 @@ def read_rows(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_RO
     """The header and the non-empty rows, or ListingImportError for a file that cannot be read."""
     records = _records(data, max_bytes, max_rows)
     header = [cell.strip().lower() for cell in records[0]]
-    problems = Problems()
+    problems = ProblemList()
     _check_header(header, problems)
     problems.raise_if_any()
     rows = []

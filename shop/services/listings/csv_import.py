@@ -21,7 +21,7 @@ from shop.services.listings.columns import LOT_COLUMNS
 from shop.services.listings.csv_file import MAX_BYTES, MAX_ROWS, Row, read_rows
 from shop.services.listings.drafts import LISTING_FIELDS, ListingDraft, LotDraft
 from shop.services.listings.fields import clean_text, shown, today
-from shop.services.listings.import_errors import ListingImportError, Problems
+from shop.services.listings.import_errors import ListingImportError, ProblemList
 from shop.services.listings.parsing import parse_listing, parse_lot
 from shop.services.listings.writes import Slugs, apply_listing, receive_into, reindex
 
@@ -46,7 +46,7 @@ class _Listing:
     rows: list[Row]
 
 
-def _check_cells(rows: list[Row], problems: Problems, categories: dict[str, Category]) -> None:
+def _check_cells(rows: list[Row], problems: ProblemList, categories: dict[str, Category]) -> None:
     """Each row on its own: listing fields, then its lot when it names one."""
     for row in rows:
         draft, found = parse_listing(row.cells, categories=categories)
@@ -67,7 +67,7 @@ def _check_cells(rows: list[Row], problems: Problems, categories: dict[str, Cate
                     break
 
 
-def _check_across_rows(rows: list[Row], problems: Problems) -> dict[str, _Listing]:
+def _check_across_rows(rows: list[Row], problems: ProblemList) -> dict[str, _Listing]:
     """Rows of one SKU must agree on the listing; a lot number appears once. Answers the listings by SKU."""
     by_sku: dict[str, _Listing] = {}
     lot_rows: dict[str, int] = {}
@@ -113,7 +113,7 @@ def import_listings_csv(data: bytes, merchant_slug: str, progress: Callable[[int
     _header, rows = read_rows(data, max_bytes=max_bytes, max_rows=max_rows)
     total = len(rows) * 2
     report(0, total)
-    problems = Problems()
+    problems = ProblemList()
     categories = category_tree().by_slug
     _check_cells(rows, problems, categories)
     by_sku = _check_across_rows(rows, problems)
@@ -212,7 +212,7 @@ def _received_quantities(lot_ids: list[int]) -> dict[int, int]:
 
 
 def _check_lot_against(number: int, draft: LotDraft, product: Product | None, lot: Lot | None,
-                       received: dict[int, int], problems: Problems) -> None:
+                       received: dict[int, int], problems: ProblemList) -> None:
     """A row's lot against the shop: a new one may not have expired, a known one must be the
     same lot of the same listing, received as the row says."""
     if lot is None:

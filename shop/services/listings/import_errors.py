@@ -65,7 +65,7 @@ class ListingImportError(Exception):
 
 
 @dataclass
-class Problems:
+class ProblemList:
     """The problems found so far, at most MAX_ERRORS of them."""
 
     items: list[RowError] = field(default_factory=list)

@@ -43,7 +43,7 @@ _CUSTOMS_ENTRY = re.compile(r"[0-9]{18}")
 _HS_CODE = re.compile(r"[0-9]{4}(?:\.?[0-9]{2}){0,3}")
 
 T = TypeVar("T")
-Problems = dict[str, Message]
+FieldErrors = dict[str, Message]  # {field: why it was refused}
 
 
 class _Fields:
@@ -51,7 +51,7 @@ class _Fields:
 
     def __init__(self, raw: Mapping[str, object]) -> None:
         self.raw = raw
-        self.errors: Problems = {}
+        self.errors: FieldErrors = {}
 
     def text(self, key: str) -> str:
         return clean_text(self.raw.get(key))
@@ -113,7 +113,7 @@ def _texts(fields: _Fields) -> dict[str, tuple[str, str]]:
 
 
 def parse_listing(raw: Mapping[str, object], *, categories: Mapping[str, Category] | None = None,
-                  ) -> tuple[ListingDraft | None, Problems]:
+                  ) -> tuple[ListingDraft | None, FieldErrors]:
     """A listing from text values keyed as LISTING_FIELDS (goods_flags may be a list, active a bool).
 
     Answers (draft, {}) or (None, {field: message}), one message per field."""
@@ -169,7 +169,7 @@ def parse_listing(raw: Mapping[str, object], *, categories: Mapping[str, Categor
     ), {}
 
 
-def parse_lot(raw: Mapping[str, object], *, new: bool = True) -> tuple[LotDraft | None, Problems]:
+def parse_lot(raw: Mapping[str, object], *, new: bool = True) -> tuple[LotDraft | None, FieldErrors]:
     """A lot from text values keyed lot_number, quantity, expiry, bin, customs_entry, customs_status.
 
     A `new` lot (one being received now) may not have expired already."""
