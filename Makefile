@@ -28,7 +28,7 @@ translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -d translations >/dev/null 2>&1 || $(VENV)/bin/pybabel compile -d translations
 
 extract-translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output -o translations/messages.pot shop
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k N_ -k Nn_:1,2 --no-location --sort-output -o translations/messages.pot shop
 
 update-translations: extract-translations
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

@@ -29,6 +29,8 @@ def create_app(config_class: type[Config] | dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(_root() / "migrations"), render_as_batch=True,
                      compare_type=True)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    from shop.web.messages import install_translator
+    install_translator()
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

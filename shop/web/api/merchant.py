@@ -14,6 +14,7 @@ from shop.services import catalogue, listings
 from shop.services import merchant as merchant_service
 from shop.web.api import bp
 from shop.web.errors import json_error
+from shop.web.messages import said
 
 LANG_KEYS = LANGUAGES
 # Keys of the product shape that a client may send back unchanged (GET, edit, PUT).
@@ -215,7 +216,7 @@ def merchant_product_put(sku: str):
     if problems or draft is None:  # parse_listing answers a draft exactly when there are no problems
         sent_price = "price_cny" if "price_cny" in body else "price"
         paths = {**_FIELD_PATHS, "price_cny": sent_price}
-        return _invalid({paths.get(k, k): message for k, message in problems.items()})
+        return _invalid({paths.get(k, k): message for k, message in said(problems).items()})
     try:
         product, created, _changed = merchant_service.save_listing(
             _merchant_id(), draft, g.api_token.user_id, create=False, via="api")
@@ -251,7 +252,7 @@ def merchant_lots_post():
     if not raw["sku"].strip():
         errors["sku"] = _("This field is required.")
     draft, problems = listings.parse_lot(raw)
-    errors = {**problems, **errors}
+    errors = {**said(problems), **errors}
     if errors or draft is None:
         return _invalid(errors)
     sku = raw["sku"].strip()

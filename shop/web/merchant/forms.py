@@ -17,6 +17,7 @@ from shop.domain.places import ISO_COUNTRIES
 from shop.domain.routing import GOODS_FLAGS
 from shop.i18n import LANGUAGES, current_language
 from shop.services import catalogue, listings
+from shop.web.messages import said
 from shop.web.words import country_name
 
 LANG_LABELS = {"en": _l("English"), "zh": _l("Chinese"), "ru": _l("Russian"), "ur": _l("Urdu")}
@@ -129,7 +130,7 @@ class ListingForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         draft, problems = listings.parse_listing(self.raw())
-        for name, message in problems.items():
+        for name, message in said(problems).items():
             if name == "sku" and self.fixed_sku:
                 continue
             self[name].errors.append(message)
@@ -155,7 +156,7 @@ class LotForm(FlaskForm):
         raw = {name: self[name].data or "" for name in
                ("lot_number", "customs_entry", "quantity", "expiry", "bin", "customs_status")}
         draft, problems = listings.parse_lot(raw)
-        for name, message in problems.items():
+        for name, message in said(problems).items():
             self[name].errors.append(message)
         self.draft = draft
         return valid and not problems
@@ -179,7 +180,7 @@ class AdjustForm(FlaskForm):
     def validate_reason(self, field) -> None:
         problem = listings.check_text(listings.clean_text(field.data))
         if problem:
-            raise ValidationError(problem)
+            raise ValidationError(str(problem))
 
     @property
     def units(self) -> int:
@@ -201,7 +202,7 @@ class StatusForm(FlaskForm):
     def validate_note(self, field) -> None:
         problem = listings.check_text(listings.clean_text(field.data))
         if problem:
-            raise ValidationError(problem)
+            raise ValidationError(str(problem))
 
 
 class ImportForm(FlaskForm):
@@ -214,7 +215,7 @@ class TokenForm(FlaskForm):
     def validate_name(self, field) -> None:
         problem = listings.check_text(listings.clean_text(field.data))
         if problem:
-            raise ValidationError(problem)
+            raise ValidationError(str(problem))
 
 
 class ActionForm(FlaskForm):
