@@ -8,7 +8,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from shop.database import write_transaction
 from shop.domain import passwords
-from shop.domain.passwords import WeakPassword  # noqa: F401  (raised by the use cases below)
+from shop.domain.passwords import WeakPassword as WeakPassword  # re-exported: raised by the use cases below
 from shop.extensions import db
 from shop.models import User
 from shop.services import outbox, ports
