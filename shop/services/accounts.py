@@ -8,9 +8,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from shop.database import write_transaction
 from shop.domain import passwords
-from shop.domain.passwords import WeakPassword as WeakPassword  # re-exported: raised by the use cases below
+from shop.domain.passwords import WeakPassword as WeakPassword  # raised by the use cases below
 from shop.extensions import db
-from shop.models import User
+from shop.models import User as User  # the account the use cases answer with
 from shop.services import outbox, ports
 
 RESET_MAX_AGE_SECONDS = 60 * 60
