@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from shop.adapters.documents import PrintedDocuments
 from shop.adapters.mail import FileMailer, SmtpMailer
 from shop.services import ports
-from shop.services.ports import Registry
+from shop.services.ports import Mailer, Registry
 from shop.services.settings import Settings
 
 EXTENSION = "shop.registry"
@@ -27,6 +27,7 @@ def build_registry(app: Flask) -> Registry:
     config = app.config
     settings = Settings.from_config(config)
     sender = config.get("MAIL_FROM") or "shop@kashgar-bonded.example"
+    mailer: Mailer
     if config.get("MAIL_SERVER"):
         mailer = SmtpMailer(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25),
                             use_tls=bool(config.get("MAIL_USE_TLS")), username=config.get("MAIL_USERNAME"),
@@ -61,4 +62,5 @@ def registry_of(app: Flask) -> Registry:
 def init_app(app: Flask) -> None:
     """Attach the registry to the app and show the services where to find it."""
     registry_of(app)
-    ports.install(lambda: registry_of(current_app._get_current_object()))
+    # Flask types current_app as the app itself; it is a LocalProxy, which has _get_current_object.
+    ports.install(lambda: registry_of(current_app._get_current_object()))  # type: ignore[attr-defined]

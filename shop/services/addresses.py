@@ -18,7 +18,7 @@ from shop.models import Address
 
 @dataclass(frozen=True)
 class PostcodeRule:
-    pattern: re.Pattern
+    pattern: re.Pattern[str]
     example: str
     required: bool = True
 
@@ -57,7 +57,7 @@ class AddressCheck:
     """The cleaned address and, per field, the problems found (codes for the web layer to word)."""
 
     values: dict[str, str]
-    errors: dict[str, tuple[str, dict]] = field(default_factory=dict)
+    errors: dict[str, tuple[str, dict[str, object]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -85,7 +85,7 @@ def digest_for(merchant: Merchant, today: dt.date, lang: str = "en") -> Digest:
         .order_by(Product.sku)).all()
     names = _names({row[0] for row in lots} | {row[0] for row in low}, lang)
     digest.expiring = [ExpiringLot(sku, names.get(pid, sku), number, expiry, on_hand, (expiry - today).days)
-                       for pid, sku, number, expiry, on_hand in lots]
+                       for pid, sku, number, expiry, on_hand in lots if expiry is not None]
     digest.low = [LowStock(sku, names.get(pid, sku), int(avail), point) for pid, sku, avail, point in low]
     return digest
 

@@ -120,7 +120,7 @@ def clean_guest_lines(raw: object) -> GuestLines:
     return tuple(lines)
 
 
-def guest_lines_to_keep(lines: GuestLines) -> list[list]:
+def guest_lines_to_keep(lines: GuestLines) -> list[list[str | int]]:
     """The guest's lines as the session keeps them (JSON lists)."""
     return [[sku, quantity] for sku, quantity in lines]
 
@@ -135,7 +135,7 @@ def _product_by_sku(sku: str) -> Product:
     return product
 
 
-def _with_product_details(stmt):
+def _with_product_details(stmt: sa.Select[CartItem]) -> sa.Select[CartItem]:
     return stmt.options(selectinload(CartItem.product).selectinload(Product.translations),
                         selectinload(CartItem.product).selectinload(Product.category))
 

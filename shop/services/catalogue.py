@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -26,7 +28,7 @@ class UnknownCategory(LookupError):
 
 @dataclass
 class Page:
-    items: list
+    items: list[Product]
     page: int
     pages: int
     total: int
@@ -42,7 +44,7 @@ class Listing:
     category: CategoryNode | None = None
 
 
-def stock_available_subquery():
+def stock_available_subquery() -> sa.Subquery:
     """Per product: on hand minus reserved over lots that are not quarantined."""
     return (
         sa.select(Lot.product_id, sa.func.coalesce(sa.func.sum(Lot.on_hand - Lot.reserved), 0).label("available"))
@@ -52,7 +54,7 @@ def stock_available_subquery():
     )
 
 
-def stock_available(product_ids) -> dict[int, int]:
+def stock_available(product_ids: Iterable[int]) -> dict[int, int]:
     ids = list(product_ids)
     if not ids:
         return {}
@@ -82,42 +84,50 @@ class CategoryNode:
                                                                      CategoryText(self.slug, ""))
 
 
+# A tree holds either kind of node: Category rows or their plain copies.
+N = TypeVar("N", Category, CategoryNode)
+TreeNode = Category | CategoryNode
+
+
 @dataclass
-class CategoryTree:
+class CategoryTree(Generic[N]):
     """Categories loaded once: roots in order, lookups by slug and id, children by parent id.
     The nodes are Category rows (category_tree) or their plain copies (category_nodes)."""
 
-    roots: list
-    by_slug: dict
-    by_id: dict
-    children: dict
+    roots: list[N]
+    by_slug: dict[str, N]
+    by_id: dict[int, N]
+    children: dict[int | None, list[N]]
 
     @classmethod
-    def of(cls, nodes) -> CategoryTree:
-        children: dict = {}
+    def of(cls, nodes: Sequence[N]) -> CategoryTree[N]:
+        children: dict[int | None, list[N]] = {}
         for node in nodes:
             children.setdefault(node.parent_id, []).append(node)
         return cls(roots=children.get(None, []), by_slug={n.slug: n for n in nodes},
                    by_id={n.id: n for n in nodes}, children=children)
 
-    def descendant_ids(self, category) -> list[int]:
-        ids, frontier = [], [category.id]
+    def descendant_ids(self, category: TreeNode) -> list[int]:
+        ids: list[int] = []
+        frontier = [category.id]
         while frontier:
             node_id = frontier.pop()
             ids.append(node_id)
             frontier.extend(c.id for c in self.children.get(node_id, []))
         return ids
 
-    def path(self, category) -> list:
+    def path(self, category: TreeNode) -> list[N]:
         """The category's ancestors from the root down, then the category itself."""
-        chain, node, seen = [], self.by_id.get(category.id), set()
+        chain: list[N] = []
+        node = self.by_id.get(category.id)
+        seen: set[int] = set()
         while node is not None and node.id not in seen:
             seen.add(node.id)
             chain.append(node)
             node = self.by_id.get(node.parent_id) if node.parent_id else None
         return list(reversed(chain))
 
-    def root_of(self, category):
+    def root_of(self, category: TreeNode) -> N:
         return self.path(category)[0]
 
 
@@ -126,13 +136,13 @@ def _load_categories() -> list[Category]:
         sa.select(Category).options(selectinload(Category.translations)).order_by(Category.position, Category.id)))
 
 
-def category_tree() -> CategoryTree:
+def category_tree() -> CategoryTree[Category]:
     """Every Category row with its translations (two queries a call), for code that changes
     listings; pages use category_nodes()."""
     return CategoryTree.of(_load_categories())
 
 
-def category_nodes(memo: Memo | None = None) -> CategoryTree:
+def category_nodes(memo: Memo | None = None) -> CategoryTree[CategoryNode]:
     """Every category as plain data with its names in every language, loaded once per `memo`.
 
     The memo keeps copies, not ORM rows: pages need only names and slugs, and rows kept past
@@ -141,7 +151,7 @@ def category_nodes(memo: Memo | None = None) -> CategoryTree:
     return memo.get("category_nodes", _load_nodes) if memo is not None else _load_nodes()
 
 
-def _load_nodes() -> CategoryTree:
+def _load_nodes() -> CategoryTree[CategoryNode]:
     return CategoryTree.of([
         CategoryNode(c.id, c.slug, c.parent_id, {t.lang: CategoryText(t.name, t.description or "")
                                                  for t in c.translations})
@@ -155,8 +165,8 @@ def category_and_descendants(slug: str, memo: Memo | None = None) -> list[int] |
     return tree.descendant_ids(category) if category is not None else None
 
 
-def product_query(*, category: str | None = None, origin: str | None = None, product_ids=None,
-                  memo: Memo | None = None):
+def product_query(*, category: str | None = None, origin: str | None = None,
+                  product_ids: Iterable[int] | None = None, memo: Memo | None = None) -> sa.Select[Product] | None:
     """The select for active products with the filters applied (None when a filter names nothing)."""
     stmt = sa.select(Product).where(Product.active.is_(True))
     if category:
@@ -171,7 +181,7 @@ def product_query(*, category: str | None = None, origin: str | None = None, pro
     return stmt
 
 
-def with_details(stmt):
+def with_details(stmt: sa.Select[Product]) -> sa.Select[Product]:
     return stmt.options(
         selectinload(Product.translations),
         selectinload(Product.merchant),
@@ -179,7 +189,9 @@ def with_details(stmt):
     )
 
 
-def paginate(stmt, page: int, per_page: int, order_by=None, count_stmt=None) -> Page:
+def paginate(stmt: sa.Select[Product], page: int, per_page: int,
+             order_by: Sequence[sa.ColumnExpressionArgument[Any]] | None = None,
+             count_stmt: sa.Select[Any] | None = None) -> Page:
     """One count and one page of products, loaded with their texts (`count_stmt`, when given,
     counts the same products more cheaply than `stmt`)."""
     page = max(1, page)
@@ -219,6 +231,7 @@ def listing(*, lang: str, q: str = "", category: str | None = None, origin: str 
             score = found.ranked.c.score
         else:
             stmt = stmt.where(Product.id.in_(found.ids))
+    order: list[sa.ColumnExpressionArgument[Any]]
     if sort == "price_asc":
         order = [Product.price_cny.asc(), Product.id]
     elif sort == "price_desc":
@@ -226,8 +239,9 @@ def listing(*, lang: str, q: str = "", category: str | None = None, origin: str 
     elif sort == "newest":
         order = [Product.created_at.desc(), Product.id.desc()]
     else:
-        order = ([score.desc()] if score is not None else []) + [
-            Product.featured.desc(), Product.created_at.desc(), Product.id.desc()]
+        order = [Product.featured.desc(), Product.created_at.desc(), Product.id.desc()]
+        if score is not None:
+            order.insert(0, score.desc())
     result = paginate(stmt, page, per_page, order_by=order, count_stmt=counted)
     return Listing(result, stock_available(p.id for p in result.items), chosen)
 
@@ -285,7 +299,7 @@ def get_by_slug(slug: str, lang: str) -> Product | None:
     return db.session.scalar(with_details(stmt))
 
 
-def product_to_dict(product: Product, available: int) -> dict:
+def product_to_dict(product: Product, available: int) -> dict[str, Any]:
     """A product in the API's shape (CONTRACT.md)."""
     texts = {t.lang: t for t in product.translations}
     english = texts.get("en")

@@ -26,7 +26,8 @@ class Memo:
         """The value kept under `key`, loaded the first time it is asked for."""
         if key not in self._values:
             self._values[key] = load()
-        return self._values[key]
+        value: T = self._values[key]  # kept by load() under this key
+        return value
 
     def forget(self, key: str) -> None:
         self._values.pop(key, None)

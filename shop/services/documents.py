@@ -5,6 +5,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from markupsafe import Markup
 
@@ -24,12 +25,12 @@ def render_pdf(html: str) -> bytes:
     return ports.registry().documents.pdf(html)
 
 
-def to_csv(columns: Sequence[str], rows: Iterable[dict]) -> str:
+def to_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
     """UTF-8 CSV text with a header row, through the shop's one CSV writer (formulas defused)."""
     return csv_export.write_csv(columns, rows)
 
 
-def _json_default(value):
+def _json_default(value: object) -> str:
     if isinstance(value, Decimal):
         return f"{value:f}"
     if isinstance(value, (date, datetime)):
@@ -37,7 +38,7 @@ def _json_default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def to_json(data) -> str:
+def to_json(data: object) -> str:
     """JSON text with amounts as decimal strings and dates in ISO 8601."""
     return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
 

@@ -7,9 +7,10 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -41,11 +42,15 @@ class LineInfo:
         return self.names.get(lang) or self.names.get("en") or self.code
 
 
+# The values of the active lines' rows (each line joined with its closures), as queried.
+Rows = tuple[tuple[Any, ...], ...]
+
+
 @dataclass(frozen=True)
 class LineSet:
     """The active lines as domain objects, with what they were built from."""
 
-    rows: tuple
+    rows: Rows
     lines: tuple[routing.Line, ...]
     info: Mapping[str, LineInfo] = field(default_factory=dict)
 
@@ -77,7 +82,7 @@ _cache: dict[str, LineSet] = {}
 _cache_lock = threading.Lock()
 
 
-def _routing_rows() -> tuple:
+def _routing_rows() -> Rows:
     """Every routing-relevant value of the active lines and their closures, in a stable order.
 
     One indexed query of a few dozen rows. Comparing it with what the cached lines were built
@@ -109,9 +114,9 @@ def domain_lines(memo: Memo | None = None) -> list[routing.Line]:
     return list(line_set(memo).lines)
 
 
-def _build(rows: tuple) -> LineSet:
+def _build(rows: Rows) -> LineSet:
     json_at = [n for n, column in enumerate(_LINE_COLUMNS) if column.key in _JSON_KEYS]
-    grouped: dict[int, tuple[list, list]] = {}
+    grouped: dict[int, tuple[list[Any], list[tuple[Any, ...]]]] = {}
     for row in rows:
         line_part, closure_part = row[:_N_LINE], row[_N_LINE:]
         if line_part[0] not in grouped:
@@ -121,7 +126,8 @@ def _build(rows: tuple) -> LineSet:
             grouped[line_part[0]] = (values, [])
         if closure_part[0] is not None:
             grouped[line_part[0]][1].append(closure_part)
-    lines, info = [], {}
+    lines: list[routing.Line] = []
+    info: dict[str, LineInfo] = {}
     for values, closures in grouped.values():
         try:
             line = _domain_line(tuple(values), closures)
@@ -134,7 +140,7 @@ def _build(rows: tuple) -> LineSet:
     return LineSet(rows, tuple(lines), info)
 
 
-def _domain_line(values: tuple, closures: list) -> routing.Line:
+def _domain_line(values: tuple[Any, ...], closures: list[tuple[Any, ...]]) -> routing.Line:
     (_id, code, mode, _names, serves, weekdays, cutoff, t_min, t_max, refused, max_g, max_side, cap_kg, cap_m3,
      first_g, first_price, step_g, step_price, divisor, holidays) = values
     return routing.Line(
@@ -206,7 +212,7 @@ def _same(a: object, b: object) -> bool:
     return jsonable(a) == jsonable(b)
 
 
-def update_line(code: str, values: dict, user_id: int | None) -> dict:
+def update_line(code: str, values: Mapping[str, object], user_id: int | None) -> dict[str, list[object]]:
     """Save an admin's edit of a line; returns the changes as {field: [before, after]}.
 
     Raises routing.InvalidLine when the result could not be routed on (nothing is saved)."""
@@ -214,7 +220,7 @@ def update_line(code: str, values: dict, user_id: int | None) -> dict:
         line = db.session.scalar(sa.select(ExpressLine).where(ExpressLine.code == code).with_for_update())
         if line is None:
             raise NotFound(code)
-        changed = {}
+        changed: dict[str, list[object]] = {}
         for name in EDITABLE:
             if name in values and not _same(getattr(line, name), values[name]):
                 changed[name] = [jsonable(getattr(line, name)), jsonable(values[name])]
@@ -268,7 +274,7 @@ class ServesError(ValueError):
         self.line_no, self.code, self.text = line_no, code, text
 
 
-def parse_serves(text: str, known_countries) -> dict[str, list[str]]:
+def parse_serves(text: str, known_countries: Container[str]) -> dict[str, list[str]]:
     """'RU: Moscow, Kazan' per line, or 'UZ' (or 'UZ: *') for every city of a country."""
     serves: dict[str, list[str]] = {}
     for number, raw in enumerate((text or "").splitlines(), start=1):
@@ -290,7 +296,7 @@ def parse_serves(text: str, known_countries) -> dict[str, list[str]]:
     return serves
 
 
-def format_serves(serves: Mapping[str, list]) -> str:
+def format_serves(serves: Mapping[str, list[str]]) -> str:
     return "\n".join(f"{country}: {', '.join(cities)}" if cities else country
                      for country, cities in sorted((serves or {}).items()))
 
@@ -335,7 +341,7 @@ def departure_board(now: dt.datetime, days: int = BOARD_DAYS) -> list[BoardLine]
     today = now.astimezone(routing.SHANGHAI).date()
     last_day = today + dt.timedelta(days=days)
     taken = booked(today, days + 1)
-    board = []
+    board: list[BoardLine] = []
     for line in db.session.scalars(sa.select(ExpressLine).where(ExpressLine.active.is_(True))
                                    .order_by(ExpressLine.code)):
         try:
@@ -343,13 +349,17 @@ def departure_board(now: dt.datetime, days: int = BOARD_DAYS) -> list[BoardLine]
         except routing.InvalidLine:
             board.append(BoardLine(line, (), None, "invalid"))
             continue
-        departures, closed_until, problem, moment = [], None, None, now
+        departures: list[BoardDeparture] = []
+        closed_until: dt.date | None = None
+        problem: str | None = None
+        moment = now
         while True:
             try:
                 found = routing.next_departure(domain, moment)
             except routing.LineUnavailable as unavailable:
                 if unavailable.code == "closed_season":
-                    closed_until = unavailable.params.get("until")
+                    until = unavailable.params.get("until")
+                    closed_until = until if isinstance(until, dt.date) else None
                 elif not departures:
                     problem = unavailable.code
                 break

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -16,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from shop.database import write_transaction
 from shop.domain import orders
 from shop.extensions import db
-from shop.models import AuditLog, Order, Payment, WebhookEvent, utcnow
+from shop.models import AuditLog, Order, Payment, User, WebhookEvent, utcnow
 from shop.services import locking, ordering, ports
-from shop.services.ports import PaymentGateway
+from shop.services.ports import PaymentGateway, ProviderObject
 from shop.services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,13 @@ def _open_payment(order: Order) -> Payment | None:
     return None
 
 
+def _intent_id(payment: Payment) -> str:
+    """The PaymentIntent behind a Stripe payment (_open_payment picks only payments that have one)."""
+    if not payment.provider_ref:
+        raise PaymentsUnavailable()
+    return payment.provider_ref
+
+
 def _order(number: str) -> Order:
     order = db.session.scalar(sa.select(Order).where(Order.number == number))
     if order is None:
@@ -189,7 +197,7 @@ def prepare(number: str) -> Checkout:
                                        idempotency_key=f"order-{order.number}-intent")
             payment = _record_intent(order.id, intent)
         else:
-            intent = api.retrieve_intent(payment.provider_ref)
+            intent = api.retrieve_intent(_intent_id(payment))
     except ports.GatewayError as error:
         log.error("Stripe could not prepare the payment of %s: %s", number, error)
         raise PaymentsUnavailable() from error
@@ -197,7 +205,8 @@ def prepare(number: str) -> Checkout:
                     js_url=settings.stripe_js_url, amount=amount, currency=currency, methods=methods)
 
 
-def _record_intent(order_id: int, intent: dict) -> Payment:
+def _record_intent(order_id: int, intent: ProviderObject) -> Payment | None:
+    payment: Payment | None
     try:
         with write_transaction():
             payment = Payment(order_id=order_id, provider="stripe", provider_ref=intent["id"],
@@ -224,9 +233,9 @@ def pay(number: str, *, payment_method: str | None = None, token: str | None = N
     if not (payment_method or token):
         return PayResult("failed")
     try:
-        intent = api.confirm_intent(payment.provider_ref, payment_method=payment_method, token=token)
+        intent = api.confirm_intent(_intent_id(payment), payment_method=payment_method, token=token)
     except ports.CardDeclined as error:
-        _apply_failure(payment.provider_ref, error.message)
+        _apply_failure(_intent_id(payment), error.message)
         return PayResult("failed", message=error.message)
     except ports.GatewayRefused as error:
         log.warning("Stripe refused to confirm %s: %s", number, error)
@@ -237,7 +246,7 @@ def pay(number: str, *, payment_method: str | None = None, token: str | None = N
     return _follow(intent)
 
 
-def _follow(intent: dict) -> PayResult:
+def _follow(intent: ProviderObject) -> PayResult:
     status = intent["status"]
     if status == "succeeded":
         refunds = _apply_success_now(intent)
@@ -259,7 +268,7 @@ def sync(number: str) -> str:
     payment = _open_payment(order)
     if payment is not None and configured() and payment.status in OPEN_STATUSES:
         try:
-            intent = gateway().retrieve_intent(payment.provider_ref)
+            intent = gateway().retrieve_intent(_intent_id(payment))
         except ports.GatewayError as error:
             log.warning("could not check the payment of %s: %s", number, error)
         else:
@@ -274,7 +283,7 @@ def sync(number: str) -> str:
 
 # ---- applying outcomes (by the return path and by webhooks alike) --------------------------
 
-def _apply_success_now(intent: dict) -> list[int]:
+def _apply_success_now(intent: ProviderObject) -> list[int]:
     with write_transaction():
         return _apply_success(intent, utcnow())
 
@@ -285,7 +294,7 @@ def _locked_payment(intent_id: str | None) -> Payment | None:
     return next(iter(locking.lock_payments(Payment.provider == "stripe", Payment.provider_ref == intent_id)), None)
 
 
-def _record_anomaly(number: str | None, kind: str, intent: dict, payment: Payment | None = None) -> None:
+def _record_anomaly(number: str | None, kind: str, intent: ProviderObject, payment: Payment | None = None) -> None:
     """Log an event that was not applied, and put it on its order (when one is named) for staff."""
     data = {"kind": kind, "intent": str(intent.get("id") or "")[:120],
             "amount_received": intent.get("amount_received"), "amount": intent.get("amount"),
@@ -299,7 +308,7 @@ def _record_anomaly(number: str | None, kind: str, intent: dict, payment: Paymen
                                 data=data))
 
 
-def _apply_success(intent: dict, now: dt.datetime) -> list[int]:
+def _apply_success(intent: ProviderObject, now: dt.datetime) -> list[int]:
     """Mark the order paid once, for the shop's own intent and the exact charge; a payment for an order
     no longer waiting for it is to be refunded. Returns the ids of payments to refund after commit."""
     intent_id = intent.get("id")
@@ -418,7 +427,8 @@ def handle_webhook(payload: bytes, signature: str | None) -> str:
 
 def refund_delay(attempts: int) -> dt.timedelta:
     """How long a failed refund waits before its next automatic attempt: 5, 10, 20 ... minutes, at most 12 hours."""
-    return min(FIRST_REFUND_RETRY * (2 ** max(attempts - 1, 0)), LAST_REFUND_RETRY)
+    doublings = max(attempts - 1, 0)
+    return min(FIRST_REFUND_RETRY * (1 << doublings), LAST_REFUND_RETRY)
 
 
 def refund_payments(payment_ids: list[int], now: dt.datetime | None = None) -> list[int]:
@@ -430,6 +440,9 @@ def refund_payments(payment_ids: list[int], now: dt.datetime | None = None) -> l
         if payment is None or payment.status != "refund_pending":
             continue
         intent_id, number = payment.provider_ref, payment.order.number
+        if not intent_id:
+            log.error("payment %s of order %s has no intent to refund", payment_id, number)
+            continue
         try:
             gateway().refund(intent_id, metadata={"order_number": number},
                              idempotency_key=f"refund-{intent_id}")
@@ -456,7 +469,7 @@ def _refund_outcome(intent_id: str, *, error: str | None, now: dt.datetime) -> N
             payment.refund_retry_at = now + refund_delay(payment.refund_attempts)
 
 
-def _requeue_refunds(where) -> list[int]:
+def _requeue_refunds(where: Iterable[sa.ColumnElement[bool]]) -> list[int]:
     with write_transaction():
         found = locking.lock_payments(Payment.provider == "stripe", Payment.status == "refund_failed", *where)
         for payment in found:
@@ -464,7 +477,7 @@ def _requeue_refunds(where) -> list[int]:
         return [p.id for p in found]
 
 
-def retry_refunds_of(number: str, staff_user) -> RefundRetry:
+def retry_refunds_of(number: str, staff_user: User) -> RefundRetry:
     """Staff try the failed refunds of an order again, now."""
     order = _order(number)
     ids = _requeue_refunds([Payment.order_id == order.id])
@@ -525,7 +538,7 @@ def settle(aftermath: ordering.Aftermath | list[ordering.Aftermath]) -> None:
         cancel_intents([ref for ref in item.cancel_intents if ref])
 
 
-def cancel_order(number: str, user) -> ordering.Aftermath:
+def cancel_order(number: str, user: User) -> ordering.Aftermath:
     """Cancel as the buyer or staff; first learn whether a payment went through meanwhile."""
     order = _order(number)
     if order.status == orders.OrderStatus.PENDING_PAYMENT.value and order.payment_method == "stripe":

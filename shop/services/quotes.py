@@ -13,14 +13,19 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from shop.domain import customs, routing
-from shop.domain.places import CITIES, ISO_COUNTRIES, Place, is_country  # noqa: F401  (part of this interface)
+from shop.domain.places import CITIES as CITIES  # the `X as X` imports: part of this interface
+from shop.domain.places import ISO_COUNTRIES as ISO_COUNTRIES
+from shop.domain.places import Place as Place
+from shop.domain.places import is_country as is_country
 from shop.extensions import db
 from shop.models import DutyRule, Product
 from shop.services import lines as line_service
 from shop.services import pricing
 from shop.services.addresses import routing_city
 from shop.services.context import BuyerContext, Memo
-from shop.services.lines import LineSet, domain_lines, line_set  # noqa: F401  (part of this interface)
+from shop.services.lines import LineSet as LineSet
+from shop.services.lines import domain_lines as domain_lines
+from shop.services.lines import line_set as line_set
 
 NOT_SERVING = ("not_served_country", "not_served_city")
 
@@ -139,6 +144,12 @@ class DeliveryOutlook:
         return self.option is not None
 
 
+def reopens(ruled: routing.RuledOut) -> dt.date | None:
+    """The day a line closed for the season reopens, as its ruling says."""
+    until = ruled.params.get("until")
+    return until if isinstance(until, dt.date) else None
+
+
 def delivery_outlook(product: Product, ctx: BuyerContext) -> DeliveryOutlook | None:
     """The outlook for one unit of `product` to the buyer's destination (None only when the
     product cannot be routed at all, e.g. it has no dimensions). Duties are left out."""
@@ -150,6 +161,6 @@ def delivery_outlook(product: Product, ctx: BuyerContext) -> DeliveryOutlook | N
     if quote.options:
         return DeliveryOutlook(place, quote.options[0], True)
     serving = tuple(r for r in quote.ruled_out if r.code not in NOT_SERVING)
-    seasons = sorted((r for r in serving if r.code == "closed_season" and r.params.get("until")),
-                     key=lambda r: r.params["until"])
+    seasons = sorted((r for r in serving if r.code == "closed_season" and reopens(r) is not None),
+                     key=lambda r: reopens(r) or dt.date.max)
     return DeliveryOutlook(place, None, bool(serving), serving, seasons[0] if seasons else None)

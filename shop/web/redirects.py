@@ -58,7 +58,7 @@ def is_local_path(target: str | None) -> bool:
 
 def local_path(target: str | None, default: str) -> str:
     """`target` when it is a path on this site, else `default`: never an open redirect."""
-    return target if is_local_path(target) else default
+    return target if target is not None and is_local_path(target) else default
 
 
 def _site_origins() -> set[tuple[str, str]]:

@@ -172,7 +172,8 @@ def _note_flush(session: sa.orm.Session, _context: Any, _instances: Any) -> None
 def _note_bulk(execute_state: sa.orm.ORMExecuteState) -> None:
     if execute_state.is_update or execute_state.is_delete or execute_state.is_insert:
         mapper = execute_state.bind_mapper
-        if mapper is not None and mapper.local_table.name in _SHOWN_TABLES:
+        table = mapper.local_table if mapper is not None else None
+        if isinstance(table, sa.TableClause) and table.name in _SHOWN_TABLES:
             execute_state.session.info[_CHANGED] = True
 
 

@@ -3,6 +3,7 @@ duty rules, accounts and the audit trail. Admin accounts only; every change is a
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 from babel.dates import format_skeleton
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -33,6 +34,15 @@ from shop.web.admin.forms import (
 )
 from shop.web.redirects import switch_language
 from shop.web.words import GOODS_NAMES, country_name
+
+T = TypeVar("T")
+
+
+def _entered(value: T | None) -> T:
+    """The value of a field whose InputRequired validator passed: never None then (else a 400)."""
+    if value is None:
+        abort(400)
+    return value
 
 
 @bp.before_request
@@ -122,7 +132,7 @@ def closure_add(code: str):
     closure_form = ClosureForm()
     if closure_form.validate_on_submit():
         try:
-            line_service.add_closure(code, start=closure_form.start.data, end=closure_form.end.data,
+            line_service.add_closure(code, start=_entered(closure_form.start.data), end=_entered(closure_form.end.data),
                                      yearly=bool(closure_form.yearly.data), kind=closure_form.kind.data,
                                      note=(closure_form.note.data or "").strip(), user_id=current_user.id)
         except routing.InvalidLine:
@@ -164,7 +174,7 @@ def rates():
     form = RateForm()
     if form.validate_on_submit():
         today = quotes.current_time().date()
-        admin_service.set_rate(form.currency.data, form.rate.data, today, current_user.id)
+        admin_service.set_rate(form.currency.data, Decimal(_entered(form.rate.data)), today, current_user.id)
         flash(_("Rate saved for %(currency)s.", currency=form.currency.data), "success")
         return redirect(url_for("admin.rates"), 303)
     return render_template("admin/rates.html", form=form, latest=pricing.latest_rates(),
@@ -194,7 +204,8 @@ def duty_rule_edit(country: str):
     elif form.validate_on_submit():
         changed = admin_service.update_duty_rule(rule.country, {
             "threshold": form.threshold.data, "currency": form.currency.data,
-            "rate": (form.rate_percent.data / 100).quantize(Decimal("0.0001")), "per": form.per.data,
+            "rate": (Decimal(_entered(form.rate_percent.data)) / 100).quantize(Decimal("0.0001")),
+            "per": form.per.data,
         }, current_user.id)
         _saved(changed)
         return redirect(url_for("admin.duty_rules"), 303)

@@ -1,4 +1,6 @@
 """The API's OpenAPI 3.1 description, served at /api/v1/openapi.json."""
+from typing import Any
+
 from flask import jsonify
 
 from shop.i18n import LANGUAGES
@@ -11,7 +13,7 @@ LANG_MAP = {"type": "object", "properties": {k: {"type": ["string", "null"]} for
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],
     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
-PRODUCT = {
+PRODUCT: dict[str, Any] = {  # a JSON Schema object; LISTING_BODY reads parts of it
     "type": "object",
     "required": ["sku", "slug", "names", "descriptions", "category", "merchant", "origin_country", "hs_code",
                  "goods_flags", "price", "weight_g", "dimensions_mm", "stock_available"],

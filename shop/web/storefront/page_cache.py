@@ -57,11 +57,11 @@ def cached_page(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        app = current_app._get_current_object()
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # LocalProxy, typed as Flask
         seconds = _seconds()
-        req = request._get_current_object()
+        req = request._get_current_object()  # type: ignore[attr-defined]  # LocalProxy, typed as Request
         cookies = req.cookies
-        visitor = session._get_current_object()
+        visitor = session._get_current_object()  # type: ignore[attr-defined]  # LocalProxy, typed as SessionMixin
         # Signed in (Flask-Login keeps the user in the session or a remember-me cookie), or
         # with messages to show: render as usual.
         remember = app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)

@@ -61,10 +61,10 @@ def product_promise(product, ctx: BuyerContext) -> Promise | None:
     notes = [_("%(line)s: %(reason)s", line=words.line_name(r.line, lang, memo),
                reason=words.ruling_text(r.line, r.code, r.params, memo))
              for r in outlook.ruled_out if r is not outlook.season]
-    if outlook.season is not None:
+    until = quotes.reopens(outlook.season) if outlook.season is not None else None
+    if outlook.season is not None and until is not None:
         headline = _("The %(line)s is closed for the season until %(date)s.",
-                     line=words.line_name(outlook.season.line, lang, memo),
-                     date=words.day(outlook.season.params["until"]))
+                     line=words.line_name(outlook.season.line, lang, memo), date=words.day(until))
         notes.insert(0, _("It cannot be sent to %(place)s until then.", place=name))
     else:
         headline = _("This product cannot be sent to %(place)s at the moment.", place=name)

@@ -54,6 +54,12 @@ def remember_language(response):
     return response
 
 
+def _line_name(line: carts.CartLine) -> str:
+    """The product's name on a cart line, in the page's language (its SKU when it has no text)."""
+    text = line.product.text(current_language())
+    return isolate(text.name if text is not None else line.product.sku)
+
+
 def _back(default: str) -> str:
     """Where a form asked to return to: a path on this site only, never an open redirect."""
     return local_path(request.form.get("next"), default)
@@ -117,6 +123,8 @@ def product(slug: str):
     if found is None:
         abort(404)
     text = found.text(lang)
+    if text is None:  # a product with no text in any language has no page
+        abort(404)
     if text.slug != slug:
         return redirect(url_for(".product", slug=text.slug), 301)
     ctx = buyer_context()
@@ -167,9 +175,9 @@ def cart():
         except carts.CartError as error:
             flash(cart_error_message(error), "error")
             return redirect(_back(url_for(".cart")), 303)
-        name = isolate(line.product.text(current_language()).name)
-        flash(ngettext("Added %(num)d × %(name)s to your cart.", "Added %(num)d × %(name)s to your cart.",
-                       quantity, name=name), "success")
+        if line is not None:  # adding always leaves the product's line
+            flash(ngettext("Added %(num)d × %(name)s to your cart.", "Added %(num)d × %(name)s to your cart.",
+                           quantity, name=_line_name(line)), "success")
         return redirect(url_for(".cart"), 303)
     ctx = buyer_context()
     lines = carts.cart_lines(ctx)
@@ -188,8 +196,8 @@ def cart_update():
     except carts.CartError as error:
         flash(cart_error_message(error), "error")
     else:
-        flash(_("%(name)s: quantity changed to %(num)d.", name=isolate(line.product.text(current_language()).name),
-                num=line.quantity), "success")
+        if line is not None:  # a quantity of 1 to 99 always leaves the product's line
+            flash(_("%(name)s: quantity changed to %(num)d.", name=_line_name(line), num=line.quantity), "success")
     return redirect(url_for(".cart"), 303)
 
 
