@@ -11,6 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from shop.domain import money
 from shop.domain.allocation import CustomsStatus
 from shop.domain.orders import OrderStatus, ShipmentStatus
 from shop.domain.payments import PaymentStatus
@@ -393,7 +394,7 @@ class Order(Model):
     )
 
     def total_in_currency(self) -> Decimal:
-        return (self.total_cny * self.exchange_rate).quantize(Decimal("0.01"))
+        return money.round_amount(self.total_cny * self.exchange_rate, self.currency)
 
 
 class Shipment(Model):

@@ -176,6 +176,11 @@ class Money:
         return f"{self.amount_str} {self.currency}"
 
 
+def round_amount(amount: Decimal | int | str, currency: str = "CNY") -> Decimal:
+    """`amount` rounded half up to `currency`'s minor unit: the shop's one rounding rule for money."""
+    return Money(Decimal(amount), currency).quantize().amount
+
+
 def convert(money_cny: Money, rate_per_cny: Decimal, currency: str) -> Money:
     """`money_cny` in `currency` at `rate_per_cny` units of it for 1 CNY, rounded to its minor unit."""
     if money_cny.currency != "CNY":

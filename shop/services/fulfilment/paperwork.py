@@ -8,10 +8,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from shop.database import aware
+from shop.domain import money
 from shop.models import Departure, Order
 from shop.services.fulfilment.errors import WrongStatus
 from shop.services.fulfilment.lookups import departure_shipments, get_departure, get_order
-from shop.services.fulfilment.parcels import CENT, goods_value_cny, goods_weight_g, product_name
+from shop.services.fulfilment.parcels import goods_value_cny, goods_weight_g, product_name
 
 KASHGAR_CLOCK = ZoneInfo("Asia/Shanghai")  # the zone works on Beijing time, as the express lines do
 
@@ -109,8 +110,8 @@ def customs_records(order: Order, id_number_shown: str, lang: str = "zh") -> dic
             "items": [{"sku": line.sku, "name": product_name(line, lang), "name_on_order": line.name,
                        "hs_code": line.product.hs_code,
                        "origin_country": line.product.origin_country, "quantity": line.quantity,
-                       "unit_price_cny": Decimal(line.unit_price_cny).quantize(CENT),
-                       "total_cny": (Decimal(line.unit_price_cny) * line.quantity).quantize(CENT)}
+                       "unit_price_cny": money.round_amount(line.unit_price_cny),
+                       "total_cny": money.round_amount(Decimal(line.unit_price_cny) * line.quantity)}
                       for line in order.lines],
             "goods_cny": Decimal(order.goods_cny), "shipping_cny": Decimal(order.shipping_cny),
             "tax_cny": Decimal(order.tax_cny), "total_cny": Decimal(order.total_cny),

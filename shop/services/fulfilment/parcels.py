@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from shop.domain import orders
+from shop.domain import money, orders
 from shop.extensions import db
 from shop.models import OrderLine, Shipment, StockMove
 
@@ -44,7 +44,7 @@ def goods_weight_g(lines: Iterable[OrderLine]) -> int:
 
 
 def goods_value_cny(lines: Iterable[OrderLine]) -> Decimal:
-    return sum((Decimal(line.unit_price_cny) * line.quantity for line in lines), Decimal(0)).quantize(CENT)
+    return money.round_amount(sum((Decimal(line.unit_price_cny) * line.quantity for line in lines), Decimal(0)))
 
 
 def product_name(line: OrderLine, lang: str) -> str:

@@ -1,8 +1,9 @@
 """An order's money: amounts in the currency its rate was frozen in at placing."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from shop.domain import money
 from shop.models import Order
 
 CENT = Decimal("0.01")
@@ -10,4 +11,4 @@ CENT = Decimal("0.01")
 
 def total_in(order: Order, amount_cny: Decimal) -> Decimal:
     """An amount of this order in its frozen currency."""
-    return (Decimal(amount_cny) * Decimal(order.exchange_rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return money.round_amount(Decimal(amount_cny) * Decimal(order.exchange_rate), order.currency)

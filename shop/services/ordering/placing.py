@@ -12,13 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from shop.database import write_transaction
-from shop.domain import allocation, orders, routing
+from shop.domain import allocation, money, orders, routing
 from shop.extensions import db
 from shop.models import Allocation as AllocationRow
 from shop.models import CartItem, Lot, Order, OrderLine, Shipment, StockMove, utcnow
 from shop.services import addresses, locking, outbox, ports
 from shop.services.ordering import bookings, planning
-from shop.services.ordering.amounts import CENT
 from shop.services.ordering.errors import OutOfStock
 from shop.services.ordering.planning import Plan, ShippingAddress
 from shop.services.ordering.reading import find_by_key
@@ -91,8 +90,8 @@ def _place(plan: Plan, *, user_id: int | None, email: str, lang: str, address: S
     except allocation.InsufficientStock as short:
         raise OutOfStock({by_sku[sku].name: (s.wanted, s.available) for sku, s in short.shortages.items()}) from None
 
-    shipping_cny = Decimal(option.cost).quantize(CENT)
-    tax_cny = Decimal(option.taxes).quantize(CENT)
+    shipping_cny = money.round_amount(option.cost)
+    tax_cny = money.round_amount(option.taxes)
     order = Order(
         number=_new_number(now), user_id=user_id, email=email, lang=lang, flow=plan.flow,
         status=orders.initial_status(cash_on_delivery=payment_method == "cod").value,

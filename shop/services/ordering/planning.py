@@ -10,10 +10,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from shop.domain import customs, routing
+from shop.domain import customs, money, routing
 from shop.extensions import db
 from shop.models import ExpressLine, Order, Product
-from shop.services.ordering.amounts import CENT
 from shop.services.ordering.errors import EmptyCart, IdentityRequired, ImportLimitExceeded, ProductUnavailable
 from shop.services.ordering.quoting import choose_option, latest_rates, line_codes, quote_items
 
@@ -117,7 +116,7 @@ def plan(*, lang: str, items: list[tuple[int, int]], address: ShippingAddress, l
     flow = "import" if country == "CN" else "export"
     quote = quote_items(pairs, country, address.city, now)
     option = choose_option(quote, line, line_codes())
-    goods_cny = sum((g.price_cny * q for g, q in goods), Decimal(0)).quantize(CENT)
+    goods_cny = money.round_amount(sum((g.price_cny * q for g, q in goods), Decimal(0)))
     if flow == "import":
         if not (id_name and id_number):
             raise IdentityRequired()
