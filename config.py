@@ -10,7 +10,7 @@ DEV_SECRET = "dev-only-not-secret-kashgar"
 
 class Config:
     SHOP_ENV = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY") or DEV_SECRET
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'shop.db'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "en"
@@ -45,7 +45,7 @@ class Config:
     EXCHANGE_RATES_URL = os.environ.get("EXCHANGE_RATES_URL") or None
     # The shop's public address: every absolute link it writes (e-mails, documents, payment
     # return) is made from it, never from a request's Host header. Required in production.
-    SHOP_BASE_URL = os.environ.get("SHOP_BASE_URL", "http://127.0.0.1:5000")
+    SHOP_BASE_URL: str | None = os.environ.get("SHOP_BASE_URL", "http://127.0.0.1:5000")
     # Host names requests may carry (comma-separated); others get a 400. Unset = any, except in
     # production, where it defaults to SHOP_BASE_URL's host.
     TRUSTED_HOSTS = [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()] if os.environ.get(
