@@ -33,7 +33,7 @@ def defuse(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any] | dict], *, bom: bool = True) -> str:
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any] | dict[str, Any]], *, bom: bool = True) -> str:
     """CSV text with a header row; rows are sequences in column order or dicts keyed by column."""
     out = io.StringIO()
     if bom:

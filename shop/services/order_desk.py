@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from shop.database import aware, write_transaction
-from shop.domain.orders import OrderStatus
+from shop.domain.orders import OrderEvent, OrderStatus, can
 from shop.domain.payments import PaymentStatus
 from shop.extensions import db
 from shop.models import (
@@ -395,6 +395,7 @@ class OrderDetail:
     shipments: list[ShipmentView]
     notes: list[NoteView]
     timeline: list[TimelineEntry]
+    can_cancel: bool  # staff may cancel it now (the order state machine says so)
 
 
 def _find(number: str) -> Order:
@@ -451,7 +452,8 @@ def order_detail(number: str) -> OrderDetail:
         payment_issues=payments.payment_issues(order.number), shipments=shipments,
         notes=[NoteView(at=aware(n.created_at), who=emails.get(n.user_id) if n.user_id else None, body=n.body)
                for n in notes],
-        timeline=timeline)
+        timeline=timeline,
+        can_cancel=can(order.status, OrderEvent.CANCEL, cash_on_delivery=order.payment_method == "cod"))
 
 
 def _timeline(order: Order, buyer: str | None, audits: list[AuditLog], moves: list[tuple[StockMove, str]],

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from shop.extensions import db
-from shop.models import Lot, Order, Shipment
+from shop.models import Lot, Order, Payment, Shipment
 from shop.services import order_desk
 from tests.desk.conftest import Desk
 
@@ -38,11 +38,14 @@ def orders(app, world):
         old.ship_name, old.email = "Boris Godunov", "boris@example.ru"
         shipment = db.session.scalar(sa.select(Shipment).join(Order).where(Order.number == made["ru_cod"]))
         shipment.waybill = "KMT2026120300017"
+        paid = db.session.scalar(sa.select(Order).where(Order.number == made["ru_paid"]))
+        db.session.add(Payment(order_id=paid.id, provider="stripe", provider_ref="pi_desk_1", amount_minor=5300,
+                               currency="CNY", status="succeeded"))
         db.session.commit()
     return made
 
 
-def test_the_list_shows_every_order_and_filters_narrow_it(desk, orders):
+def test_the_list_shows_every_order_and_filters_narrow_it(desk, world, orders):
     everything = list(orders.values())
     page = desk.client.get("/admin/orders").get_data(as_text=True)
     assert numbers(page, everything) == set(everything)
@@ -59,6 +62,10 @@ def test_the_list_shows_every_order_and_filters_narrow_it(desk, orders):
     assert shown("from=2026-10-01&to=2026-10-31") == {orders["ru_old"]}
     assert shown("from=2026-11-01") == set(everything) - {orders["ru_old"]}
     assert shown("status=paid&country=RU") == {orders["ru_paid"], orders["ru_old"]}
+    assert shown("payment_status=succeeded") == {orders["ru_paid"]}
+    assert shown(f"departure={world.departures['KHG-PK-TRUCK']}") == {orders["pk_pending"]}
+    assert shown("merchant=kashgar-goods") == set(everything)
+    assert shown("merchant=nobody") == set()
 
 
 def test_search_finds_by_number_email_name_phone_waybill_and_id_digits(desk, orders):
