@@ -11,12 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from shop.database import aware, write_transaction
 from shop.domain.orders import OrderEvent, OrderStatus, can
 from shop.domain.payments import PaymentStatus
 from shop.extensions import db
 from shop.models import (
+    Allocation,
     AuditLog,
     Departure,
     ExpressLine,
@@ -398,8 +400,14 @@ class OrderDetail:
     can_cancel: bool  # staff may cancel it now (the order state machine says so)
 
 
-def _find(number: str) -> Order:
-    order = db.session.scalar(sa.select(Order).where(Order.number == number)) if len(number) <= 24 else None
+def _find(number: str, *, whole: bool = False) -> Order:
+    query = sa.select(Order).where(Order.number == number)
+    if whole:  # everything the detail page shows, in a few queries rather than one per row
+        query = query.options(
+            selectinload(Order.lines).selectinload(OrderLine.allocations).selectinload(Allocation.lot),
+            selectinload(Order.shipments).selectinload(Shipment.line),
+            selectinload(Order.shipments).selectinload(Shipment.departure), selectinload(Order.payments))
+    order = db.session.scalar(query) if len(number) <= 24 else None
     if order is None:
         raise OrderNotFound(number)
     return order
@@ -415,7 +423,7 @@ def _emails(user_ids: set[int | None]) -> dict[int, str]:
 
 def order_detail(number: str) -> OrderDetail:
     """One order with its lines, payments, shipments, notes and the timeline of every change."""
-    order = _find(number)
+    order = _find(number, whole=True)
     audits = list(db.session.scalars(sa.select(AuditLog).where(AuditLog.entity == "order",
                                                               AuditLog.entity_id == order.number)
                                      .order_by(AuditLog.id)))

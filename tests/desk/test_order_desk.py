@@ -83,6 +83,18 @@ def test_search_finds_by_number_email_name_phone_waybill_and_id_digits(desk, ord
     assert found("nobody-at-all") == set()
 
 
+def test_the_pages_keep_the_filters_and_sort(desk, orders, monkeypatch):
+    monkeypatch.setattr(order_desk, "PER_PAGE", 2)
+    first = desk.client.get("/admin/orders?country=RU&sort=number").get_data(as_text=True)
+    ru = sorted([orders["ru_paid"], orders["ru_cod"], orders["ru_old"]])
+    assert numbers(first, ru) == set(ru[:2]) and "Page 1 of 2" in first
+    next_link = first.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
+    assert "country=RU" in next_link and "sort=number" in next_link and "page=2" in next_link
+    second = desk.client.get(next_link).get_data(as_text=True)
+    assert numbers(second, list(orders.values())) == {ru[2]} and "Page 2 of 2" in second
+    assert "3 orders" in second
+
+
 def test_the_service_pages_and_sorts(app, orders):
     with app.app_context():
         first = order_desk.search_orders(order_desk.OrderFilters(), "-total", page=1, per_page=2)

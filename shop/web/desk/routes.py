@@ -32,7 +32,8 @@ def orders():
     """Every order, narrowed by the filters and the search in the URL, a page at a time."""
     filters = order_desk.filters_from(request.args)
     sort = order_desk.sort_from(request.args.get("sort"))
-    found = order_desk.search_orders(filters, sort, order_desk.page_from(request.args.get("page")))
+    found = order_desk.search_orders(filters, sort, order_desk.page_from(request.args.get("page")),
+                                     per_page=order_desk.PER_PAGE)
     params = filters.as_params()
     return render_template("desk/orders.html", found=found, filters=filters, params=params, sort=sort,
                            choices=order_desk.filter_choices(), sorts=order_desk.SORTS)

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 
 from shop.domain.orders import IllegalTransition
 from shop.services import order_desk, ordering, payments
-from shop.web.fulfilment.words import status_name
+from shop.web.fulfilment.words import PAYMENT_METHOD, status_name
 from shop.web.labels import ORDER_STATUS
 
 PAYMENT_STATUS = {
@@ -69,7 +69,7 @@ def event_text(event: str, data: dict[str, Any]) -> str:
     if event == "note":
         return _("Note added")
     if event == "payment":
-        return _("Payment %(provider)s: %(status)s", provider=str(data.get("provider", "")),
+        return _("Payment %(provider)s: %(status)s", provider=status_name(PAYMENT_METHOD, str(data.get("provider"))),
                  status=status_name(PAYMENT_STATUS, str(data.get("status", ""))))
     if event == "stock":
         units = abs(int(data.get("reserved") or 0)) or abs(int(data.get("on_hand") or 0))
