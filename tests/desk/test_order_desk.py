@@ -276,3 +276,13 @@ def test_the_desk_reads_in_russian_and_urdu(desk, orders, lang, direction, word)
     detail = desk.client.get(f"/admin/orders/{orders['ru_paid']}").get_data(as_text=True)
     assert f'dir="{direction}"' in detail
     assert "History" not in detail and "Notes" not in detail
+
+
+def test_the_export_reads_in_batches_and_keeps_each_orders_own_lines(app, orders, monkeypatch):
+    monkeypatch.setattr(order_desk, "_EXPORT_BATCH", 2)
+    with app.app_context():
+        rows = order_desk.export_rows(order_desk.OrderFilters(), "number")
+        assert iter(rows) is rows  # a generator: nothing is read before the download asks
+        got = {row[0]: row[11] for row in rows}
+    assert sorted(got) == sorted(orders.values())
+    assert got[orders["cn_import"]] == ["HN-MOUNTAIN x2"] and got[orders["ru_old"]] == ["TEA-BLACK x1"]
