@@ -607,3 +607,15 @@ class SearchDocument(Model):
     body: Mapped[str] = mapped_column(sa.Text)
 
     __table_args__ = (sa.UniqueConstraint("product_id", "lang", name="uq_search_document_lang"),)
+
+
+class OrderNote(Model):
+    """A note staff keep on an order for each other; buyers never see it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("order.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("length(body) BETWEEN 1 AND 2000", name="body_length"),)

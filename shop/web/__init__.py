@@ -24,3 +24,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
     from shop.web.shipping import bp as shipping_bp
     app.register_blueprint(shipping_bp, url_prefix="/<lang:lang>")
+    from shop.web.desk import bp as desk_bp
+    app.register_blueprint(desk_bp, url_prefix="/admin/orders")
