@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from shop.extensions import db
 from shop.models import Lot, Product
 from tests.storefront.conftest import Shopper, csrf_from
+from tests.support import add_user, sign_in
 
 
 def stock_line(html):
@@ -65,7 +66,7 @@ def test_cache_keeps_currency_cart_count_and_language_apart(shop):
     assert "Alenka milk chocolate" in english and "Шоколад «Алёнка» молочный" not in english
 
 
-def test_signed_in_buyers_and_pages_with_messages_are_never_cached(shop, buyer):
+def test_signed_in_buyers_get_pages_of_their_own_and_fresh_stock(shop, buyer):
     shop.config["STOREFRONT_PAGE_CACHE_SECONDS"] = 60
     shopper = Shopper(shop.test_client())
     shopper.login()
@@ -73,8 +74,25 @@ def test_signed_in_buyers_and_pages_with_messages_are_never_cached(shop, buyer):
     assert "My orders" in shopper.client.get("/en/products").get_data(as_text=True)
     guest = shop.test_client()
     assert "My orders" not in guest.get("/en/products").get_data(as_text=True)
+    assert "My orders" in shopper.client.get("/en/products").get_data(as_text=True)  # not the guest's page
     sell_out(shop, "RU-CHOC-1")
     assert stock_line(shopper.client.get("/en/products/alenka-milk-chocolate").get_data(as_text=True)) == "out"
+
+
+def test_one_account_never_gets_another_accounts_cached_page(shop, buyer):
+    shop.config["STOREFRONT_PAGE_CACHE_SECONDS"] = 60
+    with shop.app_context():
+        add_user("staff@example.com", "long-enough-password", role="staff")
+        db.session.commit()
+    buyer_client, staff_client = Shopper(shop.test_client()), shop.test_client()
+    buyer_client.login()
+    sign_in(staff_client, "staff@example.com", "long-enough-password")
+    first = buyer_client.client.get("/en/products").get_data(as_text=True)
+    second = staff_client.get("/en/products").get_data(as_text=True)
+    assert 'href="/fulfilment/"' not in first and 'href="/fulfilment/"' in second
+    assert csrf_from(first) != csrf_from(second)
+    again = buyer_client.client.get("/en/products").get_data(as_text=True)
+    assert 'href="/fulfilment/"' not in again
 
 
 def test_cache_is_off_under_testing_by_default(shop):

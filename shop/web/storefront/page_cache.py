@@ -1,8 +1,12 @@
-"""Whole storefront pages kept for a few seconds in each worker, for visitors not signed in.
+"""Whole storefront pages kept for a few seconds (per worker, or in Redis), for guests and for
+each signed-in account.
 
 A catalogue page is the same for every guest who asks for it with the same address (host
 included: the page links to itself), currency, delivery destination and number of items in
-the cart; only the CSRF token differs.
+the cart; only the CSRF token differs. A signed-in buyer's page also carries their own header
+(account links, their cart), so it is kept under their account's session id and cart count:
+one account never gets another's page, and a new sign-in or sign-out everywhere (a new
+session id) starts afresh.
 Pages are therefore rendered once with a placeholder where the token goes, and each response
 puts the visitor's own token in its place. Stock, prices and delivery promises on a page are
 at most STOREFRONT_PAGE_CACHE_SECONDS old (10 by default, 0 turns the cache off and is the
@@ -14,11 +18,12 @@ import functools
 from collections import OrderedDict
 
 from flask import Response, current_app, g, request, session
+from flask_login import current_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 
 from shop.services import cart, pricing
-from shop.web.context import CURRENCY_COOKIE, DESTINATION_COOKIE, guest_lines
+from shop.web.context import CURRENCY_COOKIE, DESTINATION_COOKIE, buyer_context, guest_lines
 from shop.web.response_cache import PageCache, RedisPageCache, response_cache
 from shop.web.response_cache import seconds as _seconds
 
@@ -53,7 +58,7 @@ def rendering_for_cache() -> bool:
 
 
 def cached_page(view):
-    """Serve the view's page from the cache when the visitor is a guest without messages."""
+    """Serve the view's page from the cache, unless there are messages to show."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -65,12 +70,19 @@ def cached_page(view):
         # Signed in (Flask-Login keeps the user in the session or a remember-me cookie), or
         # with messages to show: render as usual.
         remember = app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
-        if (seconds <= 0 or req.method != "GET" or "_user_id" in visitor or remember in cookies
-                or visitor.get("_flashes")):
+        if seconds <= 0 or req.method != "GET" or visitor.get("_flashes"):
             return view(*args, **kwargs)
+        if "_user_id" in visitor or remember in cookies:
+            if not current_user.is_authenticated:  # a cookie that no longer signs anyone in
+                return view(*args, **kwargs)
+            ctx = buyer_context()
+            who: tuple[object, ...] = ("account", current_user.get_id(), cart.cart_count(ctx), ctx.currency,
+                                       ctx.destination)
+        else:
+            who = ("guest", cart.guest_item_count(guest_lines()))
         currency = cookies.get(CURRENCY_COOKIE)
         key = (req.host_url, req.full_path, currency if currency in pricing.CURRENCIES else None,
-               (cookies.get(DESTINATION_COOKIE) or "")[:80], cart.guest_item_count(guest_lines()))
+               (cookies.get(DESTINATION_COOKIE) or "")[:80], who)
         cache = _cache()
         pieces = cache.get(key)
         if pieces is None:
