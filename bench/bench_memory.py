@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.harness import gunicorn, prepared_database, report, rss_mb
 
-ROUNDS = int(os.environ.get("BENCH_MEMORY_ROUNDS", "16"))
+ROUNDS = int(os.environ.get("BENCH_MEMORY_ROUNDS", "40"))
 WORDS = ["bread", "honey", "tea", "soap", "chocolate", "мёд", "хлеб", "蜂蜜", "面包", "شہد", "rose", "milk", "salt"]
 
 
