@@ -37,14 +37,16 @@ def demo_command():
 
 @shop_cli.command("demo-accounts")
 def demo_accounts_command():
-    """Print the demo accounts and their passwords."""
+    """Print the demo accounts, with their passwords only while those are unchanged."""
     from shop.services.demo import demo_accounts
-    emails = set(db.session.scalars(sa.select(User.email)))
+    users = {user.email: user for user in db.session.scalars(sa.select(User))}
     click.echo("Demo accounts (e-mail / password / role):")
     for account in demo_accounts():
-        if account["email"] in emails:
+        user = users.get(account["email"])
+        if user is not None:
             extra = f" ({account['merchant']})" if account.get("merchant") else ""
-            click.echo(f"  {account['email']:<28} {account['password']:<22} {account['role']}{extra}")
+            shown = account["password"] if user.check_password(account["password"]) else "(changed)"
+            click.echo(f"  {account['email']:<28} {shown:<22} {account['role']}{extra}")
 
 
 @shop_cli.command("is-empty")

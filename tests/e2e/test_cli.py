@@ -66,3 +66,20 @@ def test_reindex_search_rebuilds_every_products_documents(demo):
     assert f"{products} products" in result.output
     client = demo.test_client()
     assert client.get("/api/v1/products?q=lieba").get_json()["total"] >= 2
+
+
+def test_demo_accounts_show_a_password_only_while_it_is_unchanged(demo, runner):
+    import sqlalchemy as sa
+
+    from shop.extensions import db
+    from shop.models import User
+    listed = runner.invoke(args=["shop", "demo-accounts"]).output
+    assert "admin@shop.example" in listed and "demo-admin-2026" in listed
+    with demo.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.email == "admin@shop.example"))
+        admin.set_password("a-new-secret-of-the-admin")
+        db.session.commit()
+    listed = runner.invoke(args=["shop", "demo-accounts"]).output
+    admin_line = next(line for line in listed.splitlines() if "admin@shop.example" in line)
+    assert "demo-admin-2026" not in admin_line and "(changed)" in admin_line
+    assert "demo-staff-2026" in listed  # the others are still as the demo made them
