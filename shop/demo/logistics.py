@@ -1,8 +1,9 @@
-"""Demo logistics: express lines, destinations, country names, exchange rates and duty rules.
+"""Demo logistics: express lines, exchange rates and duty rules (places and their names are
+domain data, in shop/domain/places.py).
 
 All of it is data an admin edits later. Money is a CNY decimal string; weights are grams,
 sizes millimetres. Weekdays follow Python (0 = Monday); cut-off times are Asia/Shanghai.
-A line's `serves` maps a country code to its city names (Latin, as in DESTINATIONS); an
+A line's `serves` maps a country code to its city names (Latin, as in shop/domain/places.py); an
 empty list means every city in that country. A yearly closure gives "MM-DD" dates, both ends
 inclusive, and may wrap over the new year (12-01 .. 03-31).
 """
@@ -232,69 +233,6 @@ LINES: list[dict[str, Any]] = [
     ),
 ]
 
-
-def _city(country, en, zh, ru, ur):
-    return dict(country=country, city=en, names={"en": en, "zh": zh, "ru": ru, "ur": ur})
-
-
-DESTINATIONS: list[dict[str, Any]] = [
-    # Russia: the Moscow truck's cities, plus two more the rail line reaches
-    _city("RU", "Moscow", "莫斯科", "Москва", "ماسکو"),
-    _city("RU", "Saint Petersburg", "圣彼得堡", "Санкт-Петербург", "سینٹ پیٹرزبرگ"),
-    _city("RU", "Kazan", "喀山", "Казань", "قازان"),
-    _city("RU", "Yekaterinburg", "叶卡捷琳堡", "Екатеринбург", "یکاترینبرگ"),
-    _city("RU", "Novosibirsk", "新西伯利亚", "Новосибирск", "نووسیبرسک"),
-    _city("RU", "Chelyabinsk", "车里雅宾斯克", "Челябинск", "چیلیابنسک"),
-    _city("RU", "Omsk", "鄂木斯克", "Омск", "اومسک"),
-    # Kyrgyzstan
-    _city("KG", "Bishkek", "比什凯克", "Бишкек", "بشکیک"),
-    _city("KG", "Osh", "奥什", "Ош", "اوش"),
-    # Kazakhstan
-    _city("KZ", "Almaty", "阿拉木图", "Алматы", "الماتی"),
-    _city("KZ", "Astana", "阿斯塔纳", "Астана", "آستانہ"),
-    _city("KZ", "Shymkent", "奇姆肯特", "Шымкент", "شمکنت"),
-    _city("KZ", "Karaganda", "卡拉干达", "Караганда", "قراغندی"),
-    # Uzbekistan
-    _city("UZ", "Tashkent", "塔什干", "Ташкент", "تاشقند"),
-    _city("UZ", "Samarkand", "撒马尔罕", "Самарканд", "سمرقند"),
-    _city("UZ", "Bukhara", "布哈拉", "Бухара", "بخارا"),
-    _city("UZ", "Fergana", "费尔干纳", "Фергана", "فرغانہ"),
-    _city("UZ", "Namangan", "纳曼干", "Наманган", "نمنگان"),
-    _city("UZ", "Andijan", "安集延", "Андижан", "اندیجان"),
-    # Tajikistan and Afghanistan (air only)
-    _city("TJ", "Dushanbe", "杜尚别", "Душанбе", "دوشنبے"),
-    _city("AF", "Kabul", "喀布尔", "Кабул", "کابل"),
-    # Pakistan
-    _city("PK", "Islamabad", "伊斯兰堡", "Исламабад", "اسلام آباد"),
-    _city("PK", "Rawalpindi", "拉瓦尔品第", "Равалпинди", "راولپنڈی"),
-    _city("PK", "Lahore", "拉合尔", "Лахор", "لاہور"),
-    _city("PK", "Peshawar", "白沙瓦", "Пешавар", "پشاور"),
-    _city("PK", "Karachi", "卡拉奇", "Карачи", "کراچی"),
-    # Mainland China (bonded import)
-    _city("CN", "Kashgar", "喀什", "Кашгар", "کاشغر"),
-    _city("CN", "Urumqi", "乌鲁木齐", "Урумчи", "ارومچی"),
-    _city("CN", "Beijing", "北京", "Пекин", "بیجنگ"),
-    _city("CN", "Shanghai", "上海", "Шанхай", "شنگھائی"),
-    _city("CN", "Guangzhou", "广州", "Гуанчжоу", "گوانگژو"),
-    _city("CN", "Shenzhen", "深圳", "Шэньчжэнь", "شینزین"),
-    _city("CN", "Chengdu", "成都", "Чэнду", "چینگدو"),
-]
-
-COUNTRIES = {
-    "CN": {"en": "China", "zh": "中国", "ru": "Китай", "ur": "چین"},
-    "RU": {"en": "Russia", "zh": "俄罗斯", "ru": "Россия", "ur": "روس"},
-    "KZ": {"en": "Kazakhstan", "zh": "哈萨克斯坦", "ru": "Казахстан", "ur": "قازقستان"},
-    "KG": {"en": "Kyrgyzstan", "zh": "吉尔吉斯斯坦", "ru": "Кыргызстан", "ur": "کرغیزستان"},
-    "UZ": {"en": "Uzbekistan", "zh": "乌兹别克斯坦", "ru": "Узбекистан", "ur": "ازبکستان"},
-    "TJ": {"en": "Tajikistan", "zh": "塔吉克斯坦", "ru": "Таджикистан", "ur": "تاجکستان"},
-    "PK": {"en": "Pakistan", "zh": "巴基斯坦", "ru": "Пакистан", "ur": "پاکستان"},
-    "AF": {"en": "Afghanistan", "zh": "阿富汗", "ru": "Афганистан", "ur": "افغانستان"},
-    "BY": {"en": "Belarus", "zh": "白俄罗斯", "ru": "Беларусь", "ur": "بیلاروس"},
-    "TR": {"en": "Türkiye", "zh": "土耳其", "ru": "Турция", "ur": "ترکیہ"},
-    "AZ": {"en": "Azerbaijan", "zh": "阿塞拜疆", "ru": "Азербайджан", "ur": "آذربائیجان"},
-    "GE": {"en": "Georgia", "zh": "格鲁吉亚", "ru": "Грузия", "ur": "جارجیا"},
-    "MN": {"en": "Mongolia", "zh": "蒙古国", "ru": "Монголия", "ur": "منگولیا"},
-}
 
 # Units of each currency per 1 CNY (demo rates for late 2026; an admin updates them).
 EXCHANGE_RATES = {

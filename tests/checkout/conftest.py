@@ -216,3 +216,19 @@ def stripe_shop(tmp_path_factory, localstripe_url):
         urllib.request.urlopen(urllib.request.Request(f"{localstripe_url}/_config/webhooks/shop", data=body),
                                timeout=10)
         yield base, app
+
+
+@pytest.fixture
+def pending(stripe_app, stripe_buyer, stripe_world):
+    """A card order waiting for payment, its PaymentIntent created; (number, intent as Stripe sends it)."""
+    from shop.models import Payment
+    stripe_buyer.fill_cart({stripe_world["CR-ROSE"]: 1})
+    response, _ = stripe_buyer.checkout(payment_method="stripe")
+    number = response.headers["Location"].split("/orders/")[1].split("/")[0]
+    stripe_buyer.client.get(f"/en/orders/{number}/pay")
+    with stripe_app.app_context():
+        payment = db.session.scalar(sa.select(Payment))
+        intent = {"id": payment.provider_ref, "object": "payment_intent", "amount": payment.amount_minor,
+                  "amount_received": payment.amount_minor, "currency": payment.currency.lower(),
+                  "status": "succeeded", "metadata": {"order_number": number}}
+    return number, intent
