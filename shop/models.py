@@ -515,11 +515,14 @@ class DutyRule(Model):
     currency: Mapped[str] = mapped_column(sa.String(3))
     rate: Mapped[Decimal] = mapped_column(sa.Numeric(6, 4))
     per: Mapped[str] = mapped_column(sa.String(8), default="parcel")
+    basis: Mapped[str] = mapped_column(sa.String(8), default="excess", server_default="excess")
+    valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
     note: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     __table_args__ = (
         sa.CheckConstraint("threshold >= 0 AND rate >= 0", name="not_negative"),
         sa.CheckConstraint("per IN ('parcel','month')", name="per_known"),
+        sa.CheckConstraint("basis IN ('excess','full')", name="basis_known"),
     )
 
 

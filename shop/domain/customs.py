@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 __all__ = [
     "ANNUAL_LIMIT_CNY",
+    "DUTY_BASES",
     "DUTY_PERIODS",
     "ORDER_LIMIT_CNY",
     "TAX_CLASSES",
@@ -163,31 +164,58 @@ def validate_prc_id(number: str, *, today: date | None = None) -> str:
 
 
 DUTY_PERIODS = ("parcel", "month")
+# What the rate applies to once the threshold is passed: the value above it, or the whole value.
+DUTY_BASES = ("excess", "full")
 
 
 @dataclass(frozen=True, slots=True)
 class DutyRule:
-    """A destination's duty-free threshold (in its own currency) and the rate above it."""
+    """A destination's duty-free threshold (in its own currency) and the duty above it.
+
+    `per` says what the threshold counts: one parcel, or all of one recipient's parcels in a
+    calendar month. `basis` says whether, once over it, `rate` applies to the excess or to the
+    whole value. The rule applies from `valid_from` (None: always)."""
 
     country: str
     threshold: Decimal
     currency: str
     rate: Decimal
     per: str = "parcel"
+    basis: str = "excess"
+    valid_from: date | None = None
 
     def __post_init__(self) -> None:
         if self.per not in DUTY_PERIODS:
             raise InvalidDutyRule(f"per must be one of {DUTY_PERIODS}, not {self.per!r}")
+        if self.basis not in DUTY_BASES:
+            raise InvalidDutyRule(f"basis must be one of {DUTY_BASES}, not {self.basis!r}")
         if self.threshold < 0 or self.rate < 0:
             raise InvalidDutyRule("threshold and rate must not be negative")
 
+    def in_force(self, day: date) -> bool:
+        """Whether the rule applies to goods sent on `day`."""
+        return self.valid_from is None or self.valid_from <= day
 
-def estimate_duty(value_cny: Decimal, rule: DutyRule, cny_per_unit: Decimal) -> Decimal:
-    """Duty in CNY the buyer pays on goods worth value_cny: rate x the excess over the threshold.
 
-    `cny_per_unit` is how many CNY one unit of rule.currency costs.
+def _owed(value_cny: Decimal, rule: DutyRule, threshold_cny: Decimal) -> Decimal:
+    if value_cny <= threshold_cny:
+        return Decimal(0)
+    base = value_cny if rule.basis == "full" else value_cny - threshold_cny
+    return base * rule.rate
+
+
+def estimate_duty(value_cny: Decimal, rule: DutyRule, cny_per_unit: Decimal,
+                  already_cny: Decimal = Decimal(0)) -> Decimal:
+    """Duty in CNY the buyer pays on goods worth value_cny.
+
+    `cny_per_unit` is how many CNY one unit of rule.currency costs. For a monthly allowance,
+    `already_cny` is what the same recipient was sent earlier that month: this order pays the
+    duty its value adds on top of theirs (an allowance already used up makes all of it dutiable).
+    A per-parcel rule ignores it.
     """
-    excess = value_cny - rule.threshold * cny_per_unit
-    if excess <= 0:
+    if value_cny <= 0:
         return Decimal("0.00")
-    return (excess * rule.rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    threshold_cny = rule.threshold * cny_per_unit
+    before = max(already_cny, Decimal(0)) if rule.per == "month" else Decimal(0)
+    duty = _owed(before + value_cny, rule, threshold_cny) - _owed(before, rule, threshold_cny)
+    return max(duty, Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -527,10 +527,14 @@ def quote(
     duty_rules: Mapping[str, DutyRule] | None = None,
     cny_per_unit: Mapping[str, Decimal] | None = None,
     booked: Mapping[tuple[str, date], tuple[Decimal, Decimal]] | None = None,
+    duty_already_cny: Decimal = Decimal(0),
 ) -> Quote:
     """Rank the ways the express lines can carry these items to the destination from `now`.
 
     `booked` maps (line code, departure date) to the (kg, m3) already taken on it.
+    `duty_already_cny` is the goods value the recipient was sent earlier this calendar month,
+    for a destination whose duty allowance is counted per month. A duty rule applies only
+    from its `valid_from` day (China time).
     """
     items = tuple(items)
     _check_items(items)
@@ -587,7 +591,8 @@ def quote(
 
     used = {index for plan in plans for index, _, _ in plan}
     ruled_out = tuple(reason for index, reason in reasons.items() if index not in used)
-    options = _rank(plans, items, country, duty_rules, cny_per_unit)
+    rules = {code: rule for code, rule in (duty_rules or {}).items() if rule.in_force(today)}
+    options = _rank(plans, items, country, rules, cny_per_unit, duty_already_cny)
     return Quote(destination, options, ruled_out, unshippable)
 
 
@@ -695,7 +700,7 @@ def _greedy_split(
 
 def _rank(
     plans: list[_Plan], items: tuple[Item, ...], country: str, duty_rules: Mapping[str, DutyRule] | None,
-    cny_per_unit: Mapping[str, Decimal] | None,
+    cny_per_unit: Mapping[str, Decimal] | None, duty_already_cny: Decimal = Decimal(0),
 ) -> tuple[Option, ...]:
     """Price the plans' taxes, label them and turn them into options, recommended first."""
     if not plans:
@@ -709,7 +714,7 @@ def _rank(
         taxes_of = _constant(tax)
     else:
         tax_kind, over_limit = "export", False
-        taxes_of = _duty_estimator(country, duty_rules, cny_per_unit, values, goods_value)
+        taxes_of = _duty_estimator(country, duty_rules, cny_per_unit, values, goods_value, duty_already_cny)
 
     ranked = []
     for plan in plans:
@@ -747,7 +752,7 @@ def _rank(
 
 def _duty_estimator(
     country: str, duty_rules: Mapping[str, DutyRule] | None, cny_per_unit: Mapping[str, Decimal] | None,
-    values: list[Decimal], goods_value: Decimal,
+    values: list[Decimal], goods_value: Decimal, already_this_month: Decimal = Decimal(0),
 ) -> Callable[[_Plan], Decimal]:
     rule = duty_rules.get(country) if duty_rules else None
     if rule is None:
@@ -757,8 +762,9 @@ def _duty_estimator(
     except KeyError:
         raise MissingExchangeRate(rule.currency) from None
     if rule.per == "month":
-        # Without the buyer's history, the order alone is measured against the monthly allowance.
-        return _constant(estimate_duty(goods_value, rule, rate))
+        # The whole order counts against the month's allowance, on top of what the recipient
+        # was sent earlier that month, however the order splits into parcels.
+        return _constant(estimate_duty(goods_value, rule, rate, already_this_month))
 
     duties: dict[tuple[int, ...], Decimal] = {}  # single-line options all carry the same parcel
 

@@ -98,7 +98,7 @@ def get_duty_rule(country: str) -> DutyRule | None:
     return db.session.scalar(sa.select(DutyRule).where(DutyRule.country == country.upper()))
 
 
-DUTY_FIELDS = ("threshold", "currency", "rate", "per")
+DUTY_FIELDS = ("threshold", "currency", "rate", "per", "basis", "valid_from")
 
 
 def update_duty_rule(country: str, values: dict[str, object], user_id: int | None) -> dict[str, list[object]]:

@@ -137,7 +137,10 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
         if data["country"] not in have_rules:
             db.session.add(DutyRule(country=data["country"], threshold=Decimal(str(data["threshold"])),
                                     currency=data["currency"], rate=Decimal(str(data["rate"])),
-                                    per=data.get("per", "parcel"), note=data.get("note") or {}))
+                                    per=data.get("per", "parcel"), basis=data.get("basis", "excess"),
+                                    valid_from=dt.date.fromisoformat(data["valid_from"]) if data.get("valid_from")
+                                    else None,
+                                    note=data.get("note") or {}))
             created["duty_rules"] += 1
 
     have_users = set(db.session.scalars(sa.select(User.email)))

@@ -46,7 +46,8 @@ def duty_rule(country: str) -> customs.DutyRule | None:
     if row is None:
         return None
     try:
-        return customs.DutyRule(row.country, Decimal(row.threshold), row.currency, Decimal(row.rate), row.per)
+        return customs.DutyRule(row.country, Decimal(row.threshold), row.currency, Decimal(row.rate), row.per,
+                                row.basis or "excess", row.valid_from)
     except customs.InvalidDutyRule:
         return None  # the table's own checks make this unreachable; never fail a quote over it
 
@@ -66,14 +67,16 @@ def to_items(items: Iterable[tuple[Product, int]]) -> list[routing.Item]:
 
 
 def quote_products(items: list[tuple[Product, int]], country: str, city: str, now: dt.datetime | None = None,
-                   *, with_duty: bool = True, memo: Memo | None = None) -> routing.Quote:
+                   *, with_duty: bool = True, memo: Memo | None = None,
+                   duty_already_cny: Decimal = Decimal(0)) -> routing.Quote:
     """The ranked ways the active lines carry these products to (country, city) from `now`.
 
     `city` may be typed in any script ("Москва", "لاہور"): it is routed by its Latin name.
     Raises routing.InvalidQuoteRequest (empty order, bad quantity, naive `now`) and
     routing.MissingExchangeRate (the destination's duty rule is in a currency without a rate).
     `with_duty=False` skips the destination's duty estimate (export options then show no taxes).
-    `memo` (the buyer context's) reads the lines and rates once for a request."""
+    `memo` (the buyer context's) reads the lines and rates once for a request.
+    `duty_already_cny`: what the recipient was sent earlier this month (a monthly duty allowance)."""
     now = now or current_time()
     country = country.strip().upper()
     rules, rates = None, None
@@ -87,7 +90,7 @@ def quote_products(items: list[tuple[Product, int]], country: str, city: str, no
     return routing.quote(
         to_items(items), routing.Destination(country, routing_city(city)), now, line_set(memo).lines,
         duty_rules=rules, cny_per_unit=rates,
-        booked=line_service.booked(local_day) if local_day else None,
+        booked=line_service.booked(local_day) if local_day else None, duty_already_cny=duty_already_cny,
     )
 
 

@@ -62,3 +62,12 @@ def test_demo_command_says_nothing_changed_the_second_time(demo):
     result = runner.invoke(args=["shop", "demo"])
     assert result.exit_code == 0
     assert "nothing changed" in result.output
+
+
+def test_demo_duty_rules_keep_their_basis_and_start_day(demo):
+    import datetime as dt
+    with demo.app_context():
+        rules = {r.country: r for r in db.session.scalars(sa.select(DutyRule))}
+        assert (rules["PK"].basis, rules["AF"].basis, rules["RU"].basis) == ("full", "full", "excess")
+        assert rules["RU"].valid_from == dt.date(2026, 7, 1) and rules["PK"].valid_from is None
+        assert rules["UZ"].per == "month"

@@ -379,3 +379,38 @@ def test_the_audit_page_lists_changes(world, admin_client):
     admin_client.post("/admin/rates", data={"csrf_token": token, "currency": "USD", "rate": "0.1401"})
     html = admin_client.get("/admin/audit").get_data(as_text=True)
     assert "exchange_rate.set" in html and "admin@example.com" in html
+
+
+def test_a_duty_rule_can_charge_the_whole_value_from_a_start_day(world, admin_client, api):
+    quote = {"destination": {"country": "RU", "city": "Moscow"}, "items": [{"sku": "PK-CARPET-SILK", "quantity": 1}]}
+    before = Decimal(api(quote).get_json()["options"][0]["taxes"]["amount"])
+    token = csrf_token(admin_client, "/admin/duty-rules/RU")
+    page = admin_client.get("/admin/duty-rules/RU").get_data(as_text=True)
+    assert 'name="basis"' in page and 'name="valid_from"' in page
+    response = admin_client.post("/admin/duty-rules/RU", data={
+        "csrf_token": token, "threshold": "200.00", "currency": "EUR", "rate_percent": "15", "per": "parcel",
+        "basis": "full", "valid_from": ""})
+    assert response.status_code == 303
+    whole = Decimal(api(quote).get_json()["options"][0]["taxes"]["amount"])
+    assert whole > before  # 15% of the whole value is more than 15% of what is above EUR 200
+    response = admin_client.post("/admin/duty-rules/RU", data={
+        "csrf_token": token, "threshold": "200.00", "currency": "EUR", "rate_percent": "15", "per": "parcel",
+        "basis": "full", "valid_from": "2999-01-01"})
+    assert response.status_code == 303
+    assert api(quote).get_json()["options"][0]["taxes"]["amount"] == "0.00"  # not in force yet
+    listing = admin_client.get("/admin/duty-rules").get_data(as_text=True)
+    assert "the whole value, once over the threshold" in listing and 'datetime="2999-01-01"' in listing
+    with world.app_context():
+        rule = db.session.scalar(sa.select(DutyRule).where(DutyRule.country == "RU"))
+        assert (rule.basis, rule.valid_from) == ("full", dt.date(2999, 1, 1))
+
+
+def test_a_duty_rule_start_day_must_be_a_date(world, admin_client):
+    token = csrf_token(admin_client, "/admin/duty-rules/RU")
+    response = admin_client.post("/admin/duty-rules/RU", data={
+        "csrf_token": token, "threshold": "200.00", "currency": "EUR", "rate_percent": "15", "per": "parcel",
+        "basis": "half", "valid_from": "soon"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="basis-error">Choose from the list.</p>' in page
+    assert 'id="valid_from-error">Enter a date as YYYY-MM-DD' in page

@@ -208,3 +208,46 @@ def test_duty_rule_is_data_with_a_period():
         DutyRule("UZ", D("200"), "USD", D("0.1"), "week")
     with pytest.raises(InvalidDutyRule):
         DutyRule("UZ", D("-1"), "USD", D("0.1"), "month")
+
+
+# --- bases, start days and monthly allowances -------------------------------------------
+
+PAKISTAN_FULL = DutyRule("PK", D("1000"), "PKR", D("0.35"), "parcel", "full")
+
+
+@pytest.mark.parametrize(("value", "duty"), [
+    ("25.00", D("0.00")),     # PKR 976.56: under the threshold, nothing
+    ("25.60", D("0.00")),     # exactly PKR 1,000: still duty-free
+    ("100.00", D("35.00")),   # over it: 35% of the whole 100 CNY, not of the 74.40 above it
+])
+def test_a_full_basis_rule_charges_the_whole_value_once_over_the_threshold(value, duty):
+    assert estimate_duty(D(value), PAKISTAN_FULL, D("0.0256")) == duty
+
+
+def test_a_rule_applies_from_its_start_day():
+    eaeu = DutyRule("RU", D("200"), "EUR", D("0.05"), valid_from=date(2026, 7, 1))
+    assert not eaeu.in_force(date(2026, 6, 30))
+    assert eaeu.in_force(date(2026, 7, 1))
+    assert DutyRule("RU", D("200"), "EUR", D("0.05")).in_force(date(1990, 1, 1))
+
+
+def test_an_unknown_basis_is_refused():
+    with pytest.raises(InvalidDutyRule):
+        DutyRule("PK", D("1000"), "PKR", D("0.35"), "parcel", "half")
+
+
+UZBEK_MONTH = DutyRule("UZ", D("200"), "USD", D("0.30"), "month")  # 1,420 CNY at 7.10
+
+
+@pytest.mark.parametrize(("already", "value", "duty"), [
+    ("0", "1000", D("0.00")),        # first order of the month, under the allowance
+    ("1000", "1000", D("174.00")),   # 580 of it over the 1,420 allowance: 30% of 580
+    ("2000", "500", D("150.00")),    # allowance used up before: all 500 dutiable
+    ("1420", "0.01", D("0.00")),     # a fen over rounds to nothing
+])
+def test_a_monthly_allowance_counts_what_the_recipient_was_sent_before(already, value, duty):
+    assert estimate_duty(D(value), UZBEK_MONTH, D("7.10"), D(already)) == duty
+
+
+def test_a_parcel_rule_ignores_earlier_parcels():
+    assert estimate_duty(D("1000"), EAEU, EUR, D("999999")) == D("0.00")

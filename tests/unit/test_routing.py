@@ -799,3 +799,22 @@ def test_a_heavier_order_never_costs_less_on_any_line(items, where, now, extra, 
     for code in before.keys() & after.keys():
         assert after[code].cost >= before[code].cost
         assert after[code].shipments[0].chargeable_weight_g >= before[code].shipments[0].chargeable_weight_g
+
+
+def test_a_duty_rule_counts_only_from_its_start_day():
+    rules = {"RU": DutyRule("RU", D("200"), "EUR", D("0.05"), "parcel", valid_from=MONDAY.date() + timedelta(1))}
+    before = ask(item(value="2000.00"), "RU", "Moscow", MONDAY, duty_rules=rules, cny_per_unit=EUR)
+    after = ask(item(value="2000.00"), "RU", "Moscow", MONDAY + timedelta(days=1), duty_rules=rules,
+                cny_per_unit=EUR)
+    assert {o.taxes for o in before.options} == {D("0.00")}
+    assert {o.taxes for o in after.options} == {D("22.00")}
+
+
+def test_a_monthly_allowance_in_a_quote_counts_the_recipients_earlier_orders():
+    rules = {"UZ": DutyRule("UZ", D("200"), "USD", D("0.30"), "month")}
+    usd = {"USD": D("7.10")}
+    first = ask(item(value="1000.00"), "UZ", "Tashkent", MONDAY, duty_rules=rules, cny_per_unit=usd)
+    second = ask(item(value="1000.00"), "UZ", "Tashkent", MONDAY, duty_rules=rules, cny_per_unit=usd,
+                 duty_already_cny=D("1000.00"))
+    assert {o.taxes for o in first.options} == {D("0.00")}
+    assert {o.taxes for o in second.options} == {D("174.00")}

@@ -30,7 +30,14 @@ from shop.services.ordering.planning import (
     check_import_allowance,
     paid_import_value,
 )
-from shop.services.ordering.quoting import choose_option, latest_rates, line_codes, option_value, quote_items
+from shop.services.ordering.quoting import (
+    choose_option,
+    latest_rates,
+    line_codes,
+    option_value,
+    quote_items,
+    sent_this_month,
+)
 from shop.services.ordering.reading import deadline_of, find_by_key, order_for_viewer, orders_of
 from shop.services.ordering.reservations import Aftermath, expire_overdue, mark_paid
 
@@ -42,5 +49,5 @@ __all__ = [
     "UnknownLine",
     "cancel_order", "check_import_allowance", "choose_option", "deadline_of", "expire_overdue", "find_by_key",
     "latest_rates", "line_codes", "lock_order", "mark_paid", "option_value", "order_for_viewer", "orders_of",
-    "paid_import_value", "place_order", "quote_items", "record_delivery", "total_in",
+    "paid_import_value", "place_order", "quote_items", "record_delivery", "sent_this_month", "total_in",
 ]

@@ -16,18 +16,24 @@ from shop.models import ExpressLine, Order, Product
 from shop.services.ordering.errors import EmptyCart, IdentityRequired, ImportLimitExceeded, ProductUnavailable
 from shop.services.ordering.quoting import choose_option, latest_rates, line_codes, quote_items
 
-# Statuses in which an import order's goods count against the buyer's annual allowance.
+# Statuses in which an import order's goods count against the buyer's annual allowance: paid
+# ones, and unpaid ones still holding their stock (else two unpaid orders could each pass the
+# limit that both together break).
 PAID_STATUSES = ("paid", "picking", "packed", "shipped", "delivered")
+COUNTED_STATUSES = ("pending_payment", "confirmed", *PAID_STATUSES)
 
 
 def paid_import_value(id_number: str, now: dt.datetime) -> Decimal:
-    """Goods value of this ID's paid import orders this calendar year (China time)."""
+    """Goods value of this PRC ID number's import orders this calendar year (China time):
+    paid ones by the day they were paid, unpaid reserved ones by the day they were placed."""
     local = now.astimezone(routing.SHANGHAI)
     start = dt.datetime(local.year, 1, 1, tzinfo=routing.SHANGHAI).astimezone(dt.UTC)
+    end = dt.datetime(local.year + 1, 1, 1, tzinfo=routing.SHANGHAI).astimezone(dt.UTC)
+    counted_from = sa.func.coalesce(Order.paid_at, Order.placed_at)
     total = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Order.goods_cny), 0)).where(
-            Order.id_number == id_number, Order.flow == "import", Order.status.in_(PAID_STATUSES),
-            Order.paid_at >= start))
+            Order.id_number == id_number.strip().upper(), Order.flow == "import",
+            Order.status.in_(COUNTED_STATUSES), counted_from >= start, counted_from < end))
     return Decimal(total or 0)
 
 
@@ -114,7 +120,7 @@ def plan(*, lang: str, items: list[tuple[int, int]], address: ShippingAddress, l
     pairs, goods = _load(items, lang)
     country = address.country.upper()
     flow = "import" if country == "CN" else "export"
-    quote = quote_items(pairs, country, address.city, now)
+    quote = quote_items(pairs, country, address.city, now, recipient_phone=address.phone)
     option = choose_option(quote, line, line_codes())
     goods_cny = money.round_amount(sum((g.price_cny * q for g, q in goods), Decimal(0)))
     if flow == "import":

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from shop.domain import routing
 from shop.extensions import db
-from shop.models import ExpressLine, Product
+from shop.models import ExpressLine, Order, Product
 from shop.services import addresses, pricing, quotes
 from shop.services.ordering.errors import LineNotAvailable, NoShippingOption, UnknownLine
 
@@ -21,13 +21,45 @@ def latest_rates() -> dict[str, Decimal]:
     return {currency: rate.per_cny for currency, rate in pricing.latest_rates().items()}
 
 
+# Orders whose goods went, or are going, to their recipient: they use up a monthly duty allowance.
+_NOT_SENT = ("cancelled", "refunded")
+
+
+def sent_this_month(country: str, phone: str, now: dt.datetime) -> Decimal:
+    """Goods value (CNY) of the orders to this recipient (destination and phone number) placed
+    this calendar month (China time), unpaid ones holding stock included."""
+    number, problem = addresses.check_phone(country.upper(), phone)
+    if problem or not number:
+        return Decimal(0)
+    local = now.astimezone(routing.SHANGHAI)
+    start = dt.datetime(local.year, local.month, 1, tzinfo=routing.SHANGHAI).astimezone(dt.UTC)
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Order.goods_cny), 0)).where(
+            Order.ship_country == country.upper(), Order.ship_phone == number, Order.placed_at >= start,
+            Order.status.not_in(_NOT_SENT)))
+    return Decimal(total or 0)
+
+
+def _already_sent(country: str, recipient_phone: str, now: dt.datetime | None) -> Decimal:
+    if not recipient_phone or country.upper() == "CN":
+        return Decimal(0)
+    rule = quotes.duty_rule(country.upper())
+    if rule is None or rule.per != "month":
+        return Decimal(0)
+    return sent_this_month(country, recipient_phone, now or quotes.current_time())
+
+
 def quote_items(pairs: list[tuple[Product, int]], country: str, city: str,
-                now: dt.datetime | None = None) -> routing.Quote:
+                now: dt.datetime | None = None, *, recipient_phone: str = "") -> routing.Quote:
     """The shipping options for these products to this destination, departures' bookings included
-    (the routing adapter's quote, with the city as the buyer typed it in any script)."""
+    (the routing adapter's quote, with the city as the buyer typed it in any script).
+
+    With the recipient's phone, a destination whose duty allowance counts per calendar month
+    counts what that recipient was already sent this month."""
     city = addresses.routing_city(city)
+    already = _already_sent(country, recipient_phone, now)
     try:
-        return quotes.quote_products(pairs, country, city, now)
+        return quotes.quote_products(pairs, country, city, now, duty_already_cny=already)
     except routing.MissingExchangeRate as missing:
         log.warning("no exchange rate for %s: duties left out of the quote", missing.currency)
         return quotes.quote_products(pairs, country, city, now, with_duty=False)

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from shop.domain import money, routing
-from shop.domain.customs import DUTY_PERIODS
+from shop.domain.customs import DUTY_BASES, DUTY_PERIODS
 from shop.domain.places import ISO_COUNTRIES
 from shop.i18n import LANGUAGES
 from shop.services import admin as admin_service
@@ -27,6 +27,7 @@ REQUIRED = _l("This field is required.")
 MODE_NAMES = {"truck": _l("Truck"), "air": _l("Air"), "rail": _l("Rail"), "express": _l("Domestic express")}
 KIND_NAMES = {"season": _l("Season (rules the line out)"), "other": _l("Other (skips the days)")}
 PER_NAMES = {"parcel": _l("per parcel"), "month": _l("per month")}
+BASIS_NAMES = {"excess": _l("the value above the threshold"), "full": _l("the whole value, once over the threshold")}
 ROLE_NAMES = {"buyer": _l("Buyer"), "merchant": _l("Merchant"), "staff": _l("Staff"), "admin": _l("Administrator")}
 _TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -322,11 +323,14 @@ class DutyRuleForm(FlaskForm):
     rate_percent = DecimalNumberField(_l("Duty above the threshold (%)"), [InputRequired(REQUIRED)], places=2,
                                       maximum=Decimal(100))
     per = ChoiceField(_l("Threshold applies"))
+    basis = ChoiceField(_l("Duty is charged on"))
+    valid_from = DayField(_l("Applies from (empty: always)"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.currency.choices = [(code, code) for code in sorted(money.CURRENCIES)]
         self.per.choices = [(per, str(PER_NAMES[per])) for per in DUTY_PERIODS]
+        self.basis.choices = [(basis, str(BASIS_NAMES[basis])) for basis in DUTY_BASES]
 
 
 class RoleForm(FlaskForm):

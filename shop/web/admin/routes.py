@@ -20,6 +20,7 @@ from shop.services import outbox as outbox_service
 from shop.services import pricing, quotes
 from shop.web.admin import bp
 from shop.web.admin.forms import (
+    BASIS_NAMES,
     KIND_NAMES,
     MODE_NAMES,
     PER_NAMES,
@@ -57,7 +58,8 @@ def _admins_only():
 
 @bp.context_processor
 def _names():
-    return {"mode_names": MODE_NAMES, "kind_names": KIND_NAMES, "per_names": PER_NAMES, "role_names": ROLE_NAMES,
+    return {"mode_names": MODE_NAMES, "kind_names": KIND_NAMES, "per_names": PER_NAMES, "basis_names": BASIS_NAMES,
+            "role_names": ROLE_NAMES,
             "goods_names": GOODS_NAMES, "admin_languages": LANGUAGES, "country_name": country_name,
             "format_decimal": format_decimal, "format_percent": format_percent, "format_time": format_time,
             "format_datetime": format_datetime, "format_currency": format_currency, "day_month": _day_month}
@@ -195,7 +197,8 @@ def duty_rule_edit(country: str):
     rule = admin_service.get_duty_rule(country)
     if rule is None:
         abort(404)
-    form = DutyRuleForm()
+    # A client that does not send the newer fields (basis, start day) keeps their values.
+    form = DutyRuleForm(data={"basis": rule.basis, "valid_from": rule.valid_from})
     if request.method == "GET":
         form.threshold.data = rule.threshold
         form.currency.data = rule.currency
@@ -205,7 +208,7 @@ def duty_rule_edit(country: str):
         changed = admin_service.update_duty_rule(rule.country, {
             "threshold": form.threshold.data, "currency": form.currency.data,
             "rate": (Decimal(_entered(form.rate_percent.data)) / 100).quantize(Decimal("0.0001")),
-            "per": form.per.data,
+            "per": form.per.data, "basis": form.basis.data, "valid_from": form.valid_from.data,
         }, current_user.id)
         _saved(changed)
         return redirect(url_for("admin.duty_rules"), 303)

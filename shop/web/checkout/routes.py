@@ -62,7 +62,7 @@ def _render(form: CheckoutForm, pairs, countries, *, status: int = 200, page_err
     country = (form.country.data or "").upper()
     if quote is None:
         try:
-            quote = shipping.quote_view(pairs, country, form.city.data or "")
+            quote = shipping.quote_view(pairs, country, form.city.data or "", form.phone.data or "")
         except Exception:  # noqa: BLE001  a quoting problem must not take the whole page down
             log.exception("quoting the checkout failed")
             quote = None

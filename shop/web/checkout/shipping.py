@@ -55,14 +55,15 @@ def _line_names(lang: str) -> dict[str, str]:
     return {code: info.name(lang) for code, info in quotes.line_set(buyer_context().memo).info.items()}
 
 
-def quote_view(pairs, country: str, city: str) -> QuoteView | None:
-    """The options for this cart and destination, or None until both country and city are known."""
+def quote_view(pairs, country: str, city: str, phone: str = "") -> QuoteView | None:
+    """The options for this cart and destination, or None until both country and city are known
+    (with the recipient's phone, a monthly duty allowance counts what they were sent this month)."""
     if not pairs or not country or not city.strip():
         return None
     lang = buyer_context().lang
     names = _line_names(lang)
     product_names = {p.sku: (p.text(lang).name if p.text(lang) else p.sku) for p, _q in pairs}
-    quote = ordering.quote_items(pairs, country, city)
+    quote = ordering.quote_items(pairs, country, city, recipient_phone=phone)
     goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
     view = QuoteView(country, city)
     for option in quote.options:
