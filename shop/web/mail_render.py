@@ -9,12 +9,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
-from flask_babel import force_locale, format_currency, format_date, format_datetime
+from flask_babel import force_locale, format_currency, format_date
 from markupsafe import Markup, escape
 
 from shop.i18n import BABEL_LOCALE, HTML_LANG, RTL
 from shop.services import ports
 from shop.services.ports import RenderedMail
+from shop.web import words
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
@@ -40,7 +41,7 @@ def _date(value: Any) -> str:
 
 
 def _datetime(value: Any) -> str:
-    return format_datetime(dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
+    return words.moment(dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _linked(line: str) -> Markup:

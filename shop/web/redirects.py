@@ -81,11 +81,11 @@ def referrer_path(default: str) -> str:
     return local_path(parts.path + (f"?{parts.query}" if parts.query else ""), default)
 
 
-def switch_language(code: str, target: str | None, default: str):
-    """Remember `code` in the language cookie and go back to `target` (back-office pages,
-    which have no language prefix)."""
+def switch_language(code: str, target: str | None, default: str, *, cookie: str = LANG_COOKIE):
+    """Remember `code` in a language cookie (the storefront's, or the back office's own
+    OFFICE_LANG_COOKIE) and go back to `target` (pages without a language prefix)."""
     if code not in LANGUAGES:
         abort(404)
     response = redirect(local_path(target, default), 303)
-    response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax")
+    response.set_cookie(cookie, code, max_age=365 * 86400, samesite="Lax", httponly=True)
     return response

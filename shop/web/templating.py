@@ -10,6 +10,7 @@ from flask_babel import format_date, get_locale
 
 from shop.i18n import BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, LANGUAGES, current_language, is_rtl
 from shop.services import pricing
+from shop.web import words
 from shop.web.context import buyer_context
 
 
@@ -59,4 +60,5 @@ def register_template_helpers(app: Flask) -> None:
             "get_locale": get_locale,
         }
 
-    app.jinja_env.globals.update(money=money, price=price, format_date=format_date)
+    app.jinja_env.globals.update(money=money, price=price, format_date=format_date, clock=words.clock,
+                                 moment=words.moment)

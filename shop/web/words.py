@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from babel import Locale
 from babel.dates import format_interval, format_skeleton
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -69,6 +69,27 @@ def day(when: dt.date, today: dt.date | None = None) -> str:
     today = today or quotes.current_time().date()
     skeleton = "MMMMd" if abs((when - today).days) < 300 else "yMMMMd"
     return format_skeleton(skeleton, when, locale=get_locale())
+
+
+# Languages whose own way of telling the time names the part of the day ("6:00 شام", evening)
+# rather than AM/PM in Latin letters, which an Urdu sentence would otherwise carry.
+_DAY_PERIOD_CLOCK = frozenset({"ur"})
+
+
+def clock(moment: dt.datetime | dt.time) -> str:
+    """A time of day in the page's locale and the shop's time zone: 18:00 in Russian and
+    Chinese, 6:00 PM in English, 6:00 شام in Urdu."""
+    locale = get_locale()
+    if locale is not None and locale.language in _DAY_PERIOD_CLOCK:
+        if isinstance(moment, dt.datetime):
+            return format_skeleton("Bhm", moment, tzinfo=get_timezone(), locale=locale)
+        return format_skeleton("Bhm", dt.datetime.combine(dt.date(2000, 1, 1), moment), locale=locale)
+    return format_time(moment, "short")
+
+
+def moment(when: dt.datetime) -> str:
+    """A date and a time of day in the page's locale and the shop's time zone."""
+    return _("%(date)s, %(time)s", date=format_date(when, "medium"), time=clock(when))
 
 
 def days(earliest: dt.date, latest: dt.date) -> str:

@@ -269,7 +269,7 @@ def test_the_service_refuses_control_characters_and_long_notes(app, orders):
 
 @pytest.mark.parametrize("lang, direction, word", [("ru", "ltr", "Заказы"), ("ur", "rtl", "آرڈرز")])
 def test_the_desk_reads_in_russian_and_urdu(desk, orders, lang, direction, word):
-    desk.client.set_cookie("lang", lang)
+    desk.client.set_cookie("office_lang", lang)
     listing = desk.client.get("/admin/orders").get_data(as_text=True)
     assert f'lang="{lang}" dir="{direction}"' in listing
     assert word in listing

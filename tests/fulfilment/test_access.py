@@ -66,8 +66,27 @@ def test_a_form_without_its_csrf_token_changes_nothing(app, client, auth, world)
 
 def test_the_desk_speaks_the_staff_members_language(client, auth, world):
     Desk(client, auth).login("staff")
-    client.set_cookie("lang", "ur")
+    client.set_cookie("office_lang", "ur")
     page = client.get("/fulfilment/").get_data(as_text=True)
     assert 'lang="ur" dir="rtl"' in page
-    client.set_cookie("lang", "zh")
+    client.set_cookie("office_lang", "zh")
     assert 'lang="zh-Hans"' in client.get("/fulfilment/").get_data(as_text=True)
+
+
+def test_the_desk_is_not_switched_by_the_storefront_language(client, auth, world):
+    Desk(client, auth).login("staff")
+    client.set_cookie("lang", "zh")
+    page = client.get("/fulfilment/").get_data(as_text=True)
+    assert '<html lang="en"' in page
+    client.get("/fulfilment/language/ru?next=/fulfilment/")
+    assert '<html lang="ru"' in client.get("/fulfilment/").get_data(as_text=True)
+    assert 'lang="ur"' in client.get("/fulfilment/?lang=ur").get_data(as_text=True)  # a one-off choice
+
+
+def test_the_headers_language_menu_on_the_desk_switches_the_desk(client, auth, world):
+    Desk(client, auth).login("staff")
+    page = client.get("/fulfilment/").get_data(as_text=True)
+    assert "/language/ur?next=/fulfilment/" in page
+    client.get("/language/ur?next=/fulfilment/")
+    assert 'lang="ur" dir="rtl"' in client.get("/fulfilment/").get_data(as_text=True)
+    assert client.get("/").headers["Location"].startswith("/en/")  # the storefront's choice is untouched

@@ -31,7 +31,7 @@ def shipped_wave(app, world):
 
 @pytest.mark.parametrize("lang", ["en", "ur", "zh"])
 def test_the_pick_list_pdf_renders_in_the_staff_members_language(desk, shipped_wave, lang, tmp_path):
-    desk.client.set_cookie("lang", lang)
+    desk.client.set_cookie("office_lang", lang)
     html = desk.client.get(f"/fulfilment/waves/{shipped_wave['wave']}/pick-list").get_data(as_text=True)
     assert f'lang="{"zh-Hans" if lang == "zh" else lang}"' in html
     if lang == "ur":
@@ -102,7 +102,7 @@ def test_the_three_customs_documents_of_an_import_order(app, desk, world, tmp_pa
     assert records["order"]["buyer_id_number"] == "110105********002X"
     assert records["order"]["tax_cny"] == "11.65" and records["payment"]["amount_cny"] == "164.65"
     assert records["waybills"][0]["waybill"] == waybill
-    desk.client.set_cookie("lang", "zh")
+    desk.client.set_cookie("office_lang", "zh")
     response = desk.client.get(f"/fulfilment/orders/{number}/customs.pdf")
     assert response.data.startswith(b"%PDF")
     assert b"11010519491231002X" not in response.data

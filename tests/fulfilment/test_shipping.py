@@ -111,7 +111,7 @@ def test_delivering_an_order_that_has_not_shipped_is_refused(app, desk, packed):
 
 
 def test_delivery_in_another_language_is_worded_in_it(app, desk, packed):
-    desk.client.set_cookie("lang", "ru")
+    desk.client.set_cookie("office_lang", "ru")
     page = desk.post_and_follow(f"/fulfilment/orders/{packed['slow']}/delivered")
     assert not any("cannot be recorded" in message for message in flashes(page))
     assert flashes(page) and all(re.search("[А-Яа-я]", message) for message in flashes(page))

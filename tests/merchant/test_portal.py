@@ -115,11 +115,11 @@ def test_a_wrong_form_is_shown_again_with_messages_and_entries_and_saves_nothing
 
 
 def test_messages_follow_the_merchants_language(world, alpha):
-    alpha.client.set_cookie("lang", "ur")
+    alpha.client.set_cookie("office_lang", "ur")
     page = alpha.post("/merchant/listings/new", listing_form(weight_g="heavy")).get_data(as_text=True)
     assert 'dir="rtl"' in page and 'lang="ur"' in page
     assert "Enter a whole number." not in page
-    alpha.client.set_cookie("lang", "zh")
+    alpha.client.set_cookie("office_lang", "zh")
     page = alpha.post("/merchant/listings/new", listing_form(weight_g="heavy")).get_data(as_text=True)
     assert "Enter a whole number." not in page and "整数" in page
 
@@ -253,3 +253,20 @@ def test_a_user_with_a_revoked_merchant_role_is_turned_away(world):
         user.merchant_id = None
         db.session.commit()
     assert portal.get("/merchant/listings").status_code == 403
+
+
+def test_the_portal_follows_the_merchants_own_language_not_the_storefronts(world, alpha):
+    from shop.extensions import db
+    from shop.models import User
+    with world.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "alpha@example.com"))
+        user.preferred_lang = "ru"
+        db.session.commit()
+    alpha.client.set_cookie("lang", "zh")  # browsing the shop in Chinese
+    page = alpha.get("/merchant/").get_data(as_text=True)
+    assert '<html lang="ru"' in page
+    assert alpha.client.get("/zh/").status_code == 200  # the storefront stays in Chinese
+    response = alpha.client.get("/merchant/language/ur?next=/merchant/")  # the portal's own switch
+    assert response.status_code == 303
+    assert 'lang="ur" dir="rtl"' in alpha.get("/merchant/").get_data(as_text=True)
+    assert '<html lang="zh-Hans"' in alpha.client.get("/zh/").get_data(as_text=True)

@@ -78,11 +78,11 @@ def test_the_index_links_to_lines_rates_duty_rules_and_users(admin_client):
         assert f'href="{path}"' in html
 
 
-def test_back_office_follows_the_language_cookie(admin_client):
-    admin_client.set_cookie("lang", "ru")
+def test_back_office_follows_its_own_language_switch(admin_client):
+    admin_client.set_cookie("office_lang", "ru")
     html = admin_client.get("/admin/lines").get_data(as_text=True)
     assert '<html lang="ru"' in html and "Экспресс-линии" in html
-    admin_client.set_cookie("lang", "ur")
+    admin_client.set_cookie("office_lang", "ur")
     html = admin_client.get("/admin/").get_data(as_text=True)
     assert 'dir="rtl"' in html and "ایکسپریس لائنیں" in html
 
@@ -155,7 +155,7 @@ def test_an_invalid_edit_saves_nothing_and_says_why_beside_the_field(world, admi
 
 
 def test_validation_messages_are_translated(world, admin_client):
-    admin_client.set_cookie("lang", "ru")
+    admin_client.set_cookie("office_lang", "ru")
     response = admin_client.post("/admin/lines/KHG-MOW-TRUCK", data=line_form(
         admin_client, first_price="-3", cutoff="7pm"))
     html = response.get_data(as_text=True)

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from shop.domain import routing
-from shop.i18n import LANGUAGES, current_language
+from shop.i18n import LANGUAGES, OFFICE_LANG_COOKIE, current_language
 from shop.services import admin as admin_service
 from shop.services import lines as line_service
 from shop.services import outbox as outbox_service
@@ -86,7 +86,7 @@ def index():
 @bp.get("/language/<code>")
 def language(code: str):
     """Read the back office in another language (remembered in the language cookie)."""
-    return switch_language(code, request.args.get("next"), url_for("admin.index"))
+    return switch_language(code, request.args.get("next"), url_for("admin.index"), cookie=OFFICE_LANG_COOKIE)
 
 
 # ---- express lines ----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The order desk (/admin/orders): every order, for staff and admin accounts."""
 from flask import Blueprint, g
 
-from shop.web.fulfilment import staff_language
+from shop.i18n import office_language as staff_language
 from shop.web.roles import role_required
 
 bp = Blueprint("desk", __name__)

@@ -1,26 +1,15 @@
 """The fulfilment desk (/fulfilment/): staff and admin accounts only."""
-from flask import Blueprint, g, request
-from flask_login import current_user
+from flask import Blueprint, g
 
-from shop.i18n import LANG_COOKIE, LANGUAGES
+from shop.i18n import office_language as staff_language
 from shop.web.roles import role_required
 
 bp = Blueprint("fulfilment", __name__)
 
 
-def staff_language() -> str:
-    """The desk's language: ?lang= (a document printed in another language), the language cookie, the
-    account's preferred language, then the browser's."""
-    for choice in (request.args.get("lang"), request.cookies.get(LANG_COOKIE),
-                   getattr(current_user, "preferred_lang", None) if current_user.is_authenticated else None):
-        if choice in LANGUAGES:
-            return choice
-    return request.accept_languages.best_match(LANGUAGES) or "en"
-
-
 @bp.before_request
 def _language():
-    # Back-office pages have no language prefix: they follow the user's cookie / browser.
+    # Back-office pages have no language prefix: the back office's own choice, then the account's.
     g.lang = staff_language()
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shop.domain.orders import IllegalTransition
-from shop.i18n import BABEL_LOCALE, LANGUAGES, current_language
+from shop.i18n import BABEL_LOCALE, LANGUAGES, OFFICE_LANG_COOKIE, current_language
 from shop.services import documents, ordering, payments
 from shop.services import fulfilment as desk
 from shop.web.fulfilment import bp
@@ -79,7 +79,8 @@ def index():
 @bp.get("/language/<code>")
 def language(code: str):
     """Read the desk (and print its documents) in another language, remembered in the language cookie."""
-    return switch_language(code, request.args.get("next"), url_for("fulfilment.index"))
+    return switch_language(code, request.args.get("next"), url_for("fulfilment.index"),
+                           cookie=OFFICE_LANG_COOKIE)
 
 
 @bp.get("/find")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import format_date, format_decimal, format_time
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -12,6 +12,7 @@ from shop.domain.orders import IllegalTransition
 from shop.i18n import HTML_LANG, current_language
 from shop.services import documents
 from shop.services import fulfilment as desk
+from shop.web import words
 from shop.web.labels import ORDER_STATUS  # noqa: F401  (used by the desk templates)
 from shop.web.words import country_name
 
@@ -82,7 +83,7 @@ def when(moment) -> Markup:
     if moment is None:
         return Markup("")
     moment = desk.aware(moment)
-    return Markup("<bdi>{}, {}</bdi>").format(format_date(moment, "medium"), format_time(moment, "short"))
+    return Markup("<bdi>{}</bdi>").format(words.moment(moment))
 
 
 def day(value) -> str:

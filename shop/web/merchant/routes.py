@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shop.domain.orders import OrderStatus
-from shop.i18n import LANGUAGES, current_language
+from shop.i18n import LANGUAGES, OFFICE_LANG_COOKIE, current_language
 from shop.services import listings as listing_service
 from shop.services import merchant as merchant_service
 from shop.web.labels import ORDER_STATUS, label
@@ -101,7 +101,8 @@ def _lot_or_404(lot_id: int):
 def language(code: str):
     """Read the portal in another language (remembered in the language cookie)."""
     target = request.args.get("next") or ""
-    return switch_language(code, target if target.startswith("/merchant/") else None, url_for("merchant.index"))
+    return switch_language(code, target if target.startswith("/merchant/") else None, url_for("merchant.index"),
+                           cookie=OFFICE_LANG_COOKIE)
 
 
 @bp.get("/")

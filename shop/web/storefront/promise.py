@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from babel.dates import format_skeleton
-from flask_babel import format_currency, format_time, get_locale
+from flask_babel import format_currency, get_locale
 from flask_babel import gettext as _
 
 from shop.domain import routing
@@ -42,7 +42,7 @@ def product_promise(product, ctx: BuyerContext) -> Promise | None:
         departure = shipment.departure
         line = words.line_name(shipment.line, lang, memo)
         dates = words.days(option.delivery_earliest, option.delivery_latest)
-        clock = format_time(departure, "short")
+        clock = words.clock(departure)
         if departure.date() == quotes.current_time().date():
             headline = _("Arrives %(dates)s by the %(line)s if ordered before %(time)s today",
                          dates=dates, line=line, time=clock)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from shop.extensions import db
-from shop.i18n import LANG_COOKIE, LANGUAGES, current_language, negotiated_language
+from shop.i18n import LANG_COOKIE, LANGUAGES, OFFICE_LANG_COOKIE, current_language, is_office_path, negotiated_language
 from shop.services import cart as carts
 from shop.services import catalogue, pricing, search
 from shop.web.context import CURRENCY_COOKIE, buyer_context, keep_cart
@@ -30,7 +30,9 @@ def index():
 @root_bp.get("/language/<code>")
 def language(code: str):
     """Read pages without a language prefix in another language (kept in the language cookie)."""
-    return switch_language(code, request.args.get("next"), url_for("storefront.home", lang=code))
+    target = request.args.get("next")
+    cookie = OFFICE_LANG_COOKIE if is_office_path(target) else LANG_COOKIE
+    return switch_language(code, target, url_for("storefront.home", lang=code), cookie=cookie)
 
 
 @root_bp.get("/healthz")
