@@ -158,3 +158,28 @@ def test_mail_goes_through_a_real_smtp_server_as_multipart(app, world, smtp_serv
     assert mail.get_content_type() == "multipart/alternative"
     assert '<html lang="zh-Hans" dir="ltr">' in mail.get_body(("html",)).get_content()
     assert "/zh/reset-password/" in mail.get_body(("plain",)).get_content()
+
+
+def test_a_mail_in_yuan_shows_its_total_once(app, world, tmp_path):
+    app.config["MAIL_DIR"] = str(tmp_path)
+    buyer = new_buyer(app, "zh@example.com", lang="zh").sign_in("zh")
+    buyer.fill_cart({world["CR-ROSE"]: 1})
+    response, _ = buyer.checkout("zh")
+    assert response.status_code == 303
+    (mail,) = _mails(tmp_path)
+    text = mail.get_body(("plain",)).get_content()
+    [total] = [line for line in text.splitlines() if line.startswith("合计")]
+    assert "（" not in total and total.count("¥") == 1, total
+
+
+def test_urdu_tells_the_time_by_the_part_of_the_day(app):
+    from shop.web import words
+    evening = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)  # 18:00 in Kashgar's official time
+    with app.test_request_context("/ur/"):
+        from flask import g
+        g.lang = "ur"
+        assert words.clock(evening) == "6:00 شام"
+    with app.test_request_context("/ru/"):
+        from flask import g
+        g.lang = "ru"
+        assert words.clock(evening) == "18:00"
