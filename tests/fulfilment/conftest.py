@@ -91,7 +91,9 @@ class World:
         for sku, taken in items:
             product = db.session.get(Product, self.products[sku])
             quantity = sum(q for _, q in taken)
-            line_row = OrderLine(product_id=product.id, sku=sku, name=product.text("en").name, quantity=quantity,
+            # The name frozen on the line is the one the buyer read, in the order's language.
+            text = product.text(order.lang or "en") or product.text("en")
+            line_row = OrderLine(product_id=product.id, sku=sku, name=text.name, quantity=quantity,
                                  unit_price_cny=product.price_cny)
             order.lines.append(line_row)
             line_row.shipment = shipment

@@ -129,3 +129,14 @@ def test_barcodes_are_inline_svg_without_a_prologue(app):
         with pytest.raises(documents.DocumentError):
             documents.barcode_svg("列巴")
     assert PrintedDocuments().barcode_svg("KHG0000000014", 12.0) == svg
+
+
+def test_the_packing_slip_names_the_product_as_it_was_ordered(app, desk, shipped_wave):
+    from shop.models import ProductTranslation
+    with app.app_context():
+        for text in db.session.scalars(sa.select(ProductTranslation).where(
+                ProductTranslation.name == "Хлеб «Лиеба», мягкая упаковка")):
+            text.name = "Новое имя после заказа"
+        db.session.commit()
+    html = desk.client.get(f"/fulfilment/shipments/{shipped_wave['shipment']}/packing-slip").get_data(as_text=True)
+    assert "Хлеб «Лиеба», мягкая упаковка" in html and "Новое имя после заказа" not in html
