@@ -169,8 +169,13 @@ class Product(Model):
     reorder_point: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # A variant of a product offered in several SKUs: its group, and its option values in the
+    # order of the group's option kinds, each {lang: text} (see shop/domain/variants.py).
+    variant_group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("variant_group.id"), index=True)
+    option_values: Mapped[list | None] = mapped_column(sa.JSON)
 
     merchant: Mapped[Merchant] = relationship(back_populates="products")
+    variant_group: Mapped[VariantGroup | None] = relationship(back_populates="variants")
     category: Mapped[Category] = relationship()
     translations: Mapped[list[ProductTranslation]] = relationship(
         back_populates="product", cascade="all, delete-orphan"
@@ -622,3 +627,17 @@ class OrderNote(Model):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     __table_args__ = (sa.CheckConstraint("length(body) BETWEEN 1 AND 2000", name="body_length"),)
+
+
+class VariantGroup(Model):
+    """One product as buyers see it, offered in variants: each a Product with its own SKU."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(sa.ForeignKey("merchant.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))  # the listing CSV's `product` column
+    option_kinds: Mapped[list] = mapped_column(sa.JSON, default=list)  # e.g. ["packaging"]
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    variants: Mapped[list[Product]] = relationship(back_populates="variant_group", order_by="Product.id")
+
+    __table_args__ = (sa.UniqueConstraint("merchant_id", "code", name="uq_variant_group_merchant_code"),)

@@ -9,10 +9,11 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from shop.domain import variants as variant_rules
 from shop.domain.languages import LANGUAGES as LANGS
 from shop.extensions import db
 from shop.models import Category, Lot, Product, ProductTranslation
-from shop.services import search
+from shop.services import search, variants
 from shop.services.context import Memo
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
@@ -219,6 +220,8 @@ def listing(*, lang: str, q: str = "", category: str | None = None, origin: str 
         stmt = stmt.where(Product.category_id.in_(tree.descendant_ids(chosen)))
     if origin:
         stmt = stmt.where(Product.origin_country == origin.upper())
+    if not q:  # one card per product: its variants are chosen on its page
+        stmt = stmt.where(variants.is_listed())
     found = search.matches(q, lang) if q else None
     if q and found is None:  # words made only of punctuation: nothing can match
         return Listing(Page([], 1, 1, 0, per_page), {}, chosen)
@@ -247,13 +250,13 @@ def listing(*, lang: str, q: str = "", category: str | None = None, origin: str 
 
 
 def featured(limit: int = 8) -> list[Product]:
-    stmt = (sa.select(Product).where(Product.active.is_(True), Product.featured.is_(True))
+    stmt = (sa.select(Product).where(Product.active.is_(True), Product.featured.is_(True), variants.is_listed())
             .order_by(Product.created_at.desc(), Product.id.desc()).limit(limit))
     return list(db.session.scalars(with_details(stmt)))
 
 
 def newest(limit: int = 8, exclude: tuple[int, ...] = ()) -> list[Product]:
-    stmt = sa.select(Product).where(Product.active.is_(True))
+    stmt = sa.select(Product).where(Product.active.is_(True), variants.is_listed())
     if exclude:
         stmt = stmt.where(Product.id.not_in(exclude))
     stmt = stmt.order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
@@ -263,7 +266,9 @@ def newest(limit: int = 8, exclude: tuple[int, ...] = ()) -> list[Product]:
 def related(product: Product, limit: int = 4) -> list[Product]:
     """Other listings of the same category, featured first."""
     stmt = (sa.select(Product)
-            .where(Product.active.is_(True), Product.category_id == product.category_id, Product.id != product.id)
+            .where(Product.active.is_(True), Product.category_id == product.category_id, Product.id != product.id,
+                   variants.is_listed(), sa.or_(Product.variant_group_id.is_(None),
+                                                Product.variant_group_id != product.variant_group_id))
             .order_by(Product.featured.desc(), Product.created_at.desc(), Product.id).limit(limit))
     return list(db.session.scalars(with_details(stmt)))
 
@@ -299,10 +304,36 @@ def get_by_slug(slug: str, lang: str) -> Product | None:
     return db.session.scalar(with_details(stmt))
 
 
-def product_to_dict(product: Product, available: int) -> dict[str, Any]:
-    """A product in the API's shape (CONTRACT.md)."""
+def _variants_json(found: variants.Family, stock: dict[int, int]) -> dict[str, Any]:
+    kinds = found.kinds
+    return {
+        # The web layer adds each option's name in the four languages (words buyers read).
+        "options": [{"code": kind,
+                     "values": _distinct([(m.option_values or [])[n] for m in found.members
+                                          if len(m.option_values or []) > n])}
+                    for n, kind in enumerate(kinds)],
+        "variants": [{"sku": m.sku, "options": dict(zip(kinds, m.option_values or [], strict=False)),
+                      "price": {"amount": f"{m.price_cny:.2f}", "currency": "CNY"},
+                      "stock_available": stock.get(m.id, 0)} for m in found.members],
+    }
+
+
+def _distinct(values: list[dict[str, str]]) -> list[dict[str, str]]:
+    seen, out = set(), []
+    for value in values:
+        key = variant_rules.combination([value])
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+def product_to_dict(product: Product, available: int, family: variants.Family | None = None,
+                    family_stock: dict[int, int] | None = None) -> dict[str, Any]:
+    """A product in the API's shape (CONTRACT.md); with its family, its options and variants."""
     texts = {t.lang: t for t in product.translations}
     english = texts.get("en")
+    extra = _variants_json(family, family_stock or {}) if family is not None else {}
     return {
         "sku": product.sku,
         "slug": english.slug if english else next(iter(texts.values())).slug,
@@ -318,4 +349,13 @@ def product_to_dict(product: Product, available: int) -> dict[str, Any]:
         "weight_g": product.weight_g,
         "dimensions_mm": product.dimensions_mm,
         "stock_available": available,
+        **extra,
     }
+
+
+def products_to_dicts(products: Sequence[Product], stock: dict[int, int]) -> list[dict[str, Any]]:
+    """Products in the API's shape, each variant with its family (families read once for all)."""
+    found = variants.families(products)
+    members = {m.id for f in found.values() for m in f.members} - set(stock)
+    family_stock = {**stock, **(stock_available(members) if members else {})}
+    return [product_to_dict(p, stock.get(p.id, 0), found.get(p.id), family_stock) for p in products]

@@ -22,6 +22,7 @@ from shop.models import (
     ProductTranslation,
     StockMove,
     User,
+    VariantGroup,
 )
 from shop.services import search
 from shop.services.slugs import slugify
@@ -32,6 +33,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
 
     Returns counts of the rows it created, so a second run reports zeros."""
     from shop.demo import accounts, categories, logistics, merchants, products
+    from shop.demo import variants as demo_variants
 
     today = today or dt.date.today()
     created = {"merchants": 0, "categories": 0, "products": 0, "lots": 0, "lines": 0, "rates": 0,
@@ -64,7 +66,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     existing_lots = set(db.session.scalars(sa.select(Lot.lot_number)))
     new_products = []
     used_slugs = set(db.session.scalars(sa.select(ProductTranslation.slug).where(ProductTranslation.lang == "en")))
-    for data in products.PRODUCTS:
+    for data in [*products.PRODUCTS, *demo_variants.EXTRA_PRODUCTS]:
         product = None
         if data["sku"] not in existing_skus:
             length, width, height = data["dims_mm"]
@@ -103,6 +105,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     db.session.flush()
     for product in new_products:
         search.index_product(product)
+    created["variant_groups"] = _load_variant_groups(demo_variants.GROUPS, merchant_by_slug)
 
     existing_lines = set(db.session.scalars(sa.select(ExpressLine.code)))
     for data in logistics.LINES:
@@ -173,3 +176,24 @@ def _closure(data: dict[str, Any], today: dt.date) -> LineClosure:
 def demo_accounts() -> list[dict[str, Any]]:
     from shop.demo import accounts
     return accounts.ACCOUNTS
+
+
+def _load_variant_groups(groups: list[dict[str, Any]], merchant_by_slug: dict[str, Merchant]) -> int:
+    """The demo's products offered in variants (a group already there is left as it is)."""
+    made = 0
+    for data in groups:
+        merchant = merchant_by_slug[data["merchant"]]
+        group = db.session.scalar(sa.select(VariantGroup).where(VariantGroup.merchant_id == merchant.id,
+                                                                VariantGroup.code == data["code"]))
+        if group is not None:
+            continue
+        group = VariantGroup(merchant_id=merchant.id, code=data["code"], option_kinds=list(data["kinds"]))
+        db.session.add(group)
+        for sku, values in data["members"].items():
+            product = db.session.scalar(sa.select(Product).where(Product.sku == sku))
+            if product is not None and product.variant_group_id is None:
+                product.variant_group = group
+                product.option_values = values
+        made += 1
+    db.session.flush()
+    return made

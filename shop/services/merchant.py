@@ -16,6 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from shop.database import write_transaction
+from shop.domain import variants as variant_rules
+from shop.domain.messages import Message
 from shop.extensions import db
 from shop.models import (
     LOT_STATUSES,
@@ -33,7 +35,7 @@ from shop.models import (
     User,
     utcnow,
 )
-from shop.services import catalogue, listings, locking
+from shop.services import catalogue, listings, locking, variants
 from shop.services.audit import audit
 from shop.services.listings import ListingDraft, LotDraft, Slugs
 
@@ -76,6 +78,15 @@ class BelowReserved(MerchantError):
     def __init__(self, reserved: int, on_hand: int) -> None:
         super().__init__(reserved)
         self.reserved, self.on_hand = reserved, on_hand
+
+
+class VariantRefused(MerchantError):
+    """The listing's group refused it as a variant: `field` and `message` say why."""
+
+    def __init__(self, field: str, message: Message) -> None:
+        super().__init__(field)
+        self.field: str = field
+        self.message = message
 
 
 class NotFound(MerchantError):
@@ -266,7 +277,10 @@ def save_listing(merchant_id: int, draft: ListingDraft, user_id: int | None, *, 
             existing = next(iter(locking.lock_products(Product.sku == draft.sku, options=with_names)), None)
             if existing is not None and (existing.merchant_id != merchant_id or create):
                 raise SkuTaken(draft.sku, yours=existing.merchant_id == merchant_id)
-            product, changes = listings.apply_listing(existing, merchant_id, draft, category, Slugs())
+            try:
+                product, changes = listings.apply_listing(existing, merchant_id, draft, category, Slugs())
+            except variant_rules.VariantRule as rule:
+                raise VariantRefused(*variants.refusal(rule, draft.variant.code if draft.variant else "")) from None
             if changes:
                 audit(user_id, "listing.create" if existing is None else "listing.update", "product", draft.sku,
                       {"via": via, **changes})

@@ -18,6 +18,17 @@ from shop.domain.places import Place
 from shop.services import quotes
 from shop.services.context import Memo
 
+OPTION_NAMES = {
+    "packaging": _l("Packaging"),
+    "weight": _l("Weight"),
+    "volume": _l("Volume"),
+    "size": _l("Size"),
+    "colour": _l("Colour"),
+    "flavour": _l("Flavour"),
+    "scent": _l("Scent"),
+    "capacity": _l("Battery capacity"),
+}
+
 GOODS_NAMES = {
     "liquid": _l("liquids"),
     "aerosol": _l("aerosols"),
@@ -46,6 +57,12 @@ def city_name(city: str, lang: str) -> str:
 
 def place_name(place: Place, lang: str) -> str:
     return _("%(city)s, %(country)s", city=city_name(place.city, lang), country=country_name(place.country, lang))
+
+
+def option_name(kind: str) -> str:
+    """What a variant option is about, in the page's language ("Packaging", "Упаковка")."""
+    name = OPTION_NAMES.get(kind)
+    return str(name) if name is not None else kind
 
 
 def goods_name(flag: object) -> str:

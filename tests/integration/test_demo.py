@@ -42,6 +42,21 @@ def test_lieba_bread_comes_in_soft_and_hard_bags(demo):
         assert any("soft" in n for n in lieba) and any("hard" in n for n in lieba)
 
 
+def test_the_lieba_russian_bread_is_one_product_in_two_bags_and_others_come_in_variants_too(demo):
+    from shop.models import VariantGroup
+    with demo.app_context():
+        groups = {g.code: g for g in db.session.scalars(sa.select(VariantGroup))}
+        assert len(groups) >= 3
+        lieba = groups["lieba-russian-bread"]
+        assert lieba.option_kinds == ["packaging"]
+        assert {p.sku: p.option_values[0]["en"] for p in lieba.variants} == {"CN-0001": "Soft bag",
+                                                                             "CN-0001-HB": "Hard bag"}
+        for group in groups.values():
+            assert len(group.variants) >= 2
+            for product in group.variants:
+                assert {"en", "zh", "ru", "ur"} <= set(product.option_values[0])
+
+
 def test_stock_ledger_rebuilds_on_hand(demo):
     with demo.app_context():
         for lot in db.session.scalars(sa.select(Lot)):

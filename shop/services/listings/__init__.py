@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from shop.services.listings import csv_import
-from shop.services.listings.columns import COLUMNS, LOT_COLUMNS, OPTIONAL_COLUMNS
+from shop.services.listings.columns import COLUMNS, LOT_COLUMNS, OPTIONAL_COLUMNS, VARIANT_COLUMNS
 from shop.services.listings.csv_file import MAX_BYTES, MAX_ROWS, Row, read_rows
 from shop.services.listings.csv_import import ImportResult
 from shop.services.listings.csv_template import template_csv
@@ -52,7 +52,8 @@ from shop.services.listings.writes import Slugs, apply_listing, receive_into, re
 __all__ = [
     "COLUMNS", "DEFAULT_TAX_CLASS", "LISTING_FIELDS", "LOT_COLUMNS", "MAX_BYTES", "MAX_DESCRIPTION", "MAX_ERRORS",
     "MAX_NAME", "MAX_PRICE", "MAX_QUANTITY", "MAX_REORDER_POINT", "MAX_ROWS", "MAX_SIDE_MM", "MAX_WEIGHT_G",
-    "OPTIONAL_COLUMNS", "ImportResult", "Invalid", "ListingDraft", "ListingImportError", "LotDraft", "Row",
+    "OPTIONAL_COLUMNS", "VARIANT_COLUMNS", "ImportResult", "Invalid", "ListingDraft", "ListingImportError",
+    "LotDraft", "Row",
     "RowError", "Slugs", "apply_listing", "check_text", "clean_text", "default_tax_class",
     "import_listings_csv", "listing_values", "parse_date", "parse_flags", "parse_listing", "parse_lot",
     "read_rows", "receive_into", "reindex", "template_csv", "today",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from shop.database import write_transaction
 from shop.domain.messages import N_
+from shop.domain.variants import VariantRule
 from shop.extensions import db
 from shop.models import Category, Lot, Merchant, Product, StockMove
 from shop.services import locking
@@ -24,6 +25,7 @@ from shop.services.listings.fields import clean_text, shown, today
 from shop.services.listings.import_errors import ListingImportError, ProblemList
 from shop.services.listings.parsing import parse_listing, parse_lot
 from shop.services.listings.writes import Slugs, apply_listing, receive_into, reindex
+from shop.services.variants import VariantGroups, refusal
 
 T = TypeVar("T")
 
@@ -140,7 +142,7 @@ def import_listings_csv(data: bytes, merchant_slug: str, progress: Callable[[int
                                            problems)
             problems.raise_if_any()
 
-            slugs = Slugs()
+            slugs, groups = Slugs(), VariantGroups(merchant.id)
             slugs.look_up((lang, name, sku) for sku, listing in by_sku.items()
                           for lang, (name, _description) in listing.draft.texts.items()
                           if products.get(sku) is None or lang not in {t.lang for t in products[sku].translations})
@@ -149,7 +151,13 @@ def import_listings_csv(data: bytes, merchant_slug: str, progress: Callable[[int
             for sku, listing in by_sku.items():
                 draft = listing.draft
                 existing = products.get(sku)
-                product, changes = apply_listing(existing, merchant.id, draft, categories[draft.category], slugs)
+                try:
+                    product, changes = apply_listing(existing, merchant.id, draft, categories[draft.category], slugs,
+                                                     groups)
+                except VariantRule as rule:
+                    column, message = refusal(rule, draft.variant.code if draft.variant else "")
+                    problems.add(listing.rows[0].number, column, message)
+                    continue
                 if existing is None:
                     result.created += 1
                     audit(user_id, "listing.create", "product", sku, {"via": "csv", **changes})
@@ -174,6 +182,7 @@ def import_listings_csv(data: bytes, merchant_slug: str, progress: Callable[[int
                     done += 1
                     if done % 100 == 0:
                         report(done, total)
+            problems.raise_if_any()  # a group that refused a variant: nothing is kept
             reindex(to_index)
             audit(user_id, "listings.import", "merchant", merchant.slug, {
                 "rows": result.rows, "created": result.created, "updated": result.updated, "lots": result.lots,

@@ -9,6 +9,8 @@ from decimal import Decimal
 from shop.domain.languages import LANGUAGES
 from shop.models import Category, Product
 from shop.services.catalogue import category_tree
+from shop.services.listings.columns import VARIANT_COLUMNS
+from shop.services.variants import VariantDraft
 
 # A listing's tax class when the merchant does not name one, by its top-level category.
 DEFAULT_TAX_CLASS = {"food": "food", "cosmetics": "general", "daily-necessities": "general"}
@@ -17,7 +19,7 @@ DEFAULT_TAX_CLASS = {"food": "food", "cosmetics": "general", "daily-necessities"
 LISTING_FIELDS = (
     "sku", *(f"name_{lang}" for lang in LANGUAGES), *(f"description_{lang}" for lang in LANGUAGES),
     "category", "origin_country", "hs_code", "tax_class", "price_cny", "weight_g", "length_mm", "width_mm",
-    "height_mm", "goods_flags", "reorder_point",
+    "height_mm", "goods_flags", "reorder_point", *VARIANT_COLUMNS,
 )
 
 
@@ -39,6 +41,8 @@ class ListingDraft:
     goods_flags: list[str]
     active: bool = True
     reorder_point: int | None = None  # None: keep the listing's own (0 for a new one)
+    variant: VariantDraft | None = None  # the product it is a variant of, and its options
+    variant_given: bool = False  # whether the values spoke of variants at all (else membership stays)
 
     def values(self, category: Category) -> dict[str, object]:
         """The Product column values, with the tax class settled by the category."""
@@ -84,4 +88,15 @@ def listing_values(product: Product) -> dict[str, object]:
     for lang in LANGUAGES:
         values[f"name_{lang}"] = texts[lang].name if lang in texts else ""
         values[f"description_{lang}"] = texts[lang].description if lang in texts else ""
+    group = product.variant_group
+    values.update({column: "" for column in VARIANT_COLUMNS})
+    if group is not None:
+        values["product"] = group.code
+        for n, (kind, value) in enumerate(zip(group.option_kinds or [], product.option_values or [],
+                                              strict=False), start=1):
+            values[f"option{n}_name"] = kind
+            values[f"option{n}_value"] = value.get("en", "")
+            for lang in LANGUAGES:
+                if lang != "en":
+                    values[f"option{n}_value_{lang}"] = value.get(lang, "")
     return values

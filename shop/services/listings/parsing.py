@@ -10,12 +10,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TypeVar
 
+from shop.domain import variants as variant_rules
 from shop.domain.customs import TAX_CLASSES
 from shop.domain.languages import LANGUAGES
 from shop.domain.messages import N_, Message
 from shop.domain.places import ISO_COUNTRIES
 from shop.models import LOT_STATUSES, Category
 from shop.services.catalogue import category_tree
+from shop.services.listings.columns import VARIANT_COLUMNS
 from shop.services.listings.drafts import ListingDraft, LotDraft
 from shop.services.listings.fields import (
     MAX_DESCRIPTION,
@@ -35,6 +37,7 @@ from shop.services.listings.fields import (
     today,
     whole_number,
 )
+from shop.services.variants import VariantDraft
 
 _SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 _LOT_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
@@ -112,6 +115,58 @@ def _texts(fields: _Fields) -> dict[str, tuple[str, str]]:
     return texts
 
 
+def _option_value(fields: _Fields, n: int) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for lang in LANGUAGES:
+        key = f"option{n}_value" if lang == "en" else f"option{n}_value_{lang}"
+        text = fields.text(key)
+        if not text:
+            continue
+        problem = check_text(text) or (N_("Use at most %(max)d characters.", max=variant_rules.MAX_VALUE)
+                                       if len(text) > variant_rules.MAX_VALUE else None)
+        if problem:
+            fields.errors[key] = problem
+        else:
+            values[lang] = text
+    if values and "en" not in values and f"option{n}_value" not in fields.errors:
+        fields.errors[f"option{n}_value"] = N_("Give the value in English too.")
+    return values
+
+
+def _variant(fields: _Fields) -> VariantDraft | None:
+    """The product a listing is a variant of, and its options (None for a listing on its own)."""
+    code = fields.text("product")
+    errors = fields.errors
+    options: list[tuple[str, dict[str, str]]] = []
+    for n in range(1, variant_rules.MAX_OPTIONS + 1):
+        name, value = fields.text(f"option{n}_name"), _option_value(fields, n)
+        if not name and not value:
+            continue
+        kind = variant_rules.option_kind(name) if name else None
+        if not name:
+            errors[f"option{n}_name"] = REQUIRED
+        elif kind is None:
+            errors[f"option{n}_name"] = N_("Choose one of: %(kinds)s.", kinds=", ".join(variant_rules.OPTION_KINDS))
+        elif any(kind == other for other, _v in options):
+            errors[f"option{n}_name"] = N_("Each option is about something else: %(kind)s is named twice.",
+                                           kind=kind)
+        if not value and f"option{n}_value" not in errors:
+            errors[f"option{n}_value"] = REQUIRED
+        if kind is not None and value:
+            options.append((kind, value))
+    if not code:
+        if options or any(f"option{n}_name" in errors or f"option{n}_value" in errors for n in (1, 2)):
+            errors.setdefault("product", N_("Name the product these options belong to (the same code on each "
+                                            "of its variants)."))
+        return None
+    if not _SKU.fullmatch(code):
+        errors["product"] = N_("Use up to 40 letters, digits, dots, dashes or underscores, starting with a letter "
+                               "or digit.")
+    elif not options and not any(f"option{n}_name" in errors or f"option{n}_value" in errors for n in (1, 2)):
+        errors["option1_name"] = N_("A variant needs at least one option, such as packaging or weight.")
+    return VariantDraft(code, tuple(options)) if options else None
+
+
 def parse_listing(raw: Mapping[str, object], *, categories: Mapping[str, Category] | None = None,
                   ) -> tuple[ListingDraft | None, FieldErrors]:
     """A listing from text values keyed as LISTING_FIELDS (goods_flags may be a list, active a bool).
@@ -151,6 +206,7 @@ def parse_listing(raw: Mapping[str, object], *, categories: Mapping[str, Categor
         if size is not None:
             sizes[key] = size
     reorder_point = fields.parsed("reorder_point", _from(0, MAX_REORDER_POINT), required=False)
+    variant = _variant(fields)
 
     try:
         flags = parse_flags(raw.get("goods_flags"))
@@ -165,6 +221,7 @@ def parse_listing(raw: Mapping[str, object], *, categories: Mapping[str, Categor
         sku=sku, texts=texts, category=category, origin_country=origin, hs_code=hs_code, tax_class=tax_class,
         price_cny=price_cny, weight_g=sizes["weight_g"], length_mm=sizes["length_mm"],
         width_mm=sizes["width_mm"], height_mm=sizes["height_mm"], goods_flags=flags, reorder_point=reorder_point,
+        variant=variant, variant_given=any(key in raw for key in VARIANT_COLUMNS),
         active=active if isinstance(active, bool) else str(active).strip().lower() not in ("0", "false", "no", ""),
     ), {}
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import ORMExecuteState
 from shop.domain.languages import LANGUAGES
 from shop.extensions import db
 from shop.models import Category, Lot, Product, ProductTranslation, SearchDocument, StockMove
-from shop.services import search
+from shop.services import search, variants
 from shop.services.audit import audit
 from shop.services.listings.drafts import ListingDraft, LotDraft
 from shop.services.slugs import slugify
@@ -75,11 +75,12 @@ class Slugs:
 
 
 def apply_listing(product: Product | None, merchant_id: int, draft: ListingDraft, category: Category,
-                  slugs: Slugs) -> tuple[Product, dict[str, object]]:
+                  slugs: Slugs, groups: variants.VariantGroups | None = None) -> tuple[Product, dict[str, object]]:
     """Create or change a product from a draft; answers it and what changed ({} when nothing).
 
     A translation keeps its slug once made, so links to the product stay good; a language whose
-    name is now empty loses its translation."""
+    name is now empty loses its translation. A draft that speaks of variants puts the product
+    in its group or takes it out (raises domain VariantRule when the group refuses it)."""
     values = draft.values(category)
     changes: dict[str, object] = {}
     if product is None:
@@ -116,6 +117,11 @@ def apply_listing(product: Product | None, merchant_id: int, draft: ListingDraft
         elif existing is not None:
             product.translations.remove(existing)
             changes[f"name_{lang}"] = None
+    if draft.variant_given:
+        groups = groups or variants.VariantGroups(merchant_id)
+        if variants.attach(product, draft.variant, groups):
+            changes["variant"] = ({"product": draft.variant.code, "options": draft.variant.values}
+                                  if draft.variant is not None else None)
     return product, changes
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from shop.domain import customs, money, routing
 from shop.extensions import db
 from shop.models import ExpressLine, Order, Product
+from shop.services import variants
 from shop.services.ordering.errors import EmptyCart, IdentityRequired, ImportLimitExceeded, ProductUnavailable
 from shop.services.ordering.quoting import choose_option, latest_rates, line_codes, quote_items
 
@@ -92,8 +93,7 @@ class Plan:
 
 
 def _name(product: Product, lang: str) -> str:
-    text = product.text(lang)
-    return text.name if text else product.sku
+    return variants.display_name(product, lang)
 
 
 def _load(items: list[tuple[int, int]], lang: str) -> tuple[list[tuple[Product, int]], list[tuple[Goods, int]]]:

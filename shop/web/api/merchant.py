@@ -13,14 +13,18 @@ from shop.i18n import LANGUAGES
 from shop.services import catalogue, listings
 from shop.services import merchant as merchant_service
 from shop.web.api import bp
+from shop.web.api.product_json import product_json as public_json
 from shop.web.errors import json_error
 from shop.web.messages import said
 
 LANG_KEYS = LANGUAGES
 # Keys of the product shape that a client may send back unchanged (GET, edit, PUT).
 READ_ONLY = {"sku", "slug", "merchant", "stock_available"}
+# A variant's fields are the listing CSV's: "product", "option1_name", "option1_value", ...
+VARIANT_KEYS = set(listings.VARIANT_COLUMNS)
+READ_ONLY |= {"options", "variants", "images"}
 WRITABLE = {"names", "descriptions", "category", "origin_country", "hs_code", "price", "price_cny", "weight_g",
-            "dimensions_mm", "goods_flags", "tax_class", "active", "reorder_point"}
+            "dimensions_mm", "goods_flags", "tax_class", "active", "reorder_point", *VARIANT_KEYS}
 LOT_KEYS = {"sku", "lot_number", "quantity", "expiry", "bin", "customs_entry", "customs_status"}
 ORDER_STATUSES = tuple(status.value for status in OrderStatus)
 
@@ -78,8 +82,7 @@ def _body() -> dict | None:
 
 def product_json(product, available: int) -> dict:
     """The public product shape, plus whether the listing is on sale."""
-    return {**catalogue.product_to_dict(product, available), "active": product.active,
-            "reorder_point": product.reorder_point}
+    return {**public_json(product, available), "active": product.active, "reorder_point": product.reorder_point}
 
 
 @bp.get("/merchant/products")
@@ -192,6 +195,11 @@ def listing_raw(body: dict, base: dict) -> tuple[dict, dict[str, str]]:
             errors["active"] = _("Send true or false.")
         else:
             raw["active"] = body["active"]
+    for key in sorted(VARIANT_KEYS & set(body)):
+        if body[key] is not None and not isinstance(body[key], str):
+            errors[key] = _("Send text, or null to remove it.")
+        else:
+            raw[key] = body[key] or ""
     return raw, errors
 
 
@@ -224,6 +232,8 @@ def merchant_product_put(sku: str):
         return json_error(403, "sku_taken", _("This SKU is already used by another merchant."))
     except merchant_service.NotFound:
         return _invalid({"category": _("There is no category %(slug)s.", slug=draft.category)})
+    except merchant_service.VariantRefused as refused:
+        return _invalid({refused.field: str(refused.message)})
     product = catalogue.get_by_sku(product.sku) or product  # read back with its texts, category and merchant
     available = catalogue.stock_available([product.id])[product.id]
     return jsonify(product_json(product, available)), (201 if created else 200)

@@ -3,6 +3,7 @@ from flask import current_app, jsonify, request
 
 from shop.services import catalogue, search
 from shop.web.api import bp
+from shop.web.api.product_json import product_json, products_json
 from shop.web.errors import json_error
 from shop.web.response_cache import cached_json
 
@@ -31,7 +32,7 @@ def products():
     result = catalogue.paginate(stmt, page, current_app.config["PER_PAGE"])
     stock = catalogue.stock_available(p.id for p in result.items)
     return jsonify({
-        "items": [catalogue.product_to_dict(p, stock[p.id]) for p in result.items],
+        "items": products_json(result.items, stock),
         "page": result.page,
         "pages": result.pages,
         "total": result.total,
@@ -45,4 +46,4 @@ def product(sku: str):
     found = catalogue.get_by_sku(sku)
     if found is None or not found.active:
         return json_error(404, "unknown_sku", f"No product with SKU {sku[:60]!r}")
-    return jsonify(catalogue.product_to_dict(found, catalogue.stock_available([found.id])[found.id]))
+    return jsonify(product_json(found, catalogue.stock_available([found.id])[found.id]))

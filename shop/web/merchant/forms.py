@@ -15,10 +15,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from shop.domain.allocation import CustomsStatus
 from shop.domain.places import ISO_COUNTRIES
 from shop.domain.routing import GOODS_FLAGS
+from shop.domain.variants import MAX_VALUE, OPTION_KINDS
 from shop.i18n import LANGUAGES, current_language
 from shop.services import catalogue, listings
 from shop.web.messages import said
-from shop.web.words import country_name
+from shop.web.words import OPTION_NAMES, country_name
 
 LANG_LABELS = {"en": _l("English"), "zh": _l("Chinese"), "ru": _l("Russian"), "ur": _l("Urdu")}
 FLAG_NAMES = {"liquid": _l("Liquid"), "aerosol": _l("Aerosol"), "battery": _l("Battery"),
@@ -90,6 +91,17 @@ class ListingForm(FlaskForm):
     goods_flags = Checklist(_l("Goods that need care in transport"))
     reorder_point = StringField(_l("Reorder point (units; 0 = no alert)"), validators=[_too_long(7)])
     active = BooleanField(_l("On sale (shown to buyers)"), default=True)
+    product = StringField(_l("Product code (the same on each of its variants)"), validators=[_too_long(40)])
+    option1_name = SelectField(_l("First option"), validate_choice=False)
+    option1_value = StringField(_l("Value in English"), validators=[_too_long(MAX_VALUE)])
+    option1_value_zh = StringField(_l("Value in Chinese"), validators=[_too_long(MAX_VALUE)])
+    option1_value_ru = StringField(_l("Value in Russian"), validators=[_too_long(MAX_VALUE)])
+    option1_value_ur = StringField(_l("Value in Urdu"), validators=[_too_long(MAX_VALUE)])
+    option2_name = SelectField(_l("Second option (optional)"), validate_choice=False)
+    option2_value = StringField(_l("Value in English"), validators=[_too_long(MAX_VALUE)])
+    option2_value_zh = StringField(_l("Value in Chinese"), validators=[_too_long(MAX_VALUE)])
+    option2_value_ru = StringField(_l("Value in Russian"), validators=[_too_long(MAX_VALUE)])
+    option2_value_ur = StringField(_l("Value in Urdu"), validators=[_too_long(MAX_VALUE)])
 
     def __init__(self, *args, fixed_sku: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +112,15 @@ class ListingForm(FlaskForm):
         self.tax_class.choices = [("", _l("By category (food: food; otherwise general goods)"))] + [
             (key, label) for key, label in TAX_CLASS_NAMES.items()]
         self.goods_flags.choices = [(flag, FLAG_NAMES[flag]) for flag in GOODS_FLAGS]
+        kinds = [(kind, OPTION_NAMES[kind]) for kind in OPTION_KINDS]
+        self.option1_name.choices = [("", _l("None: a listing on its own"))] + kinds
+        self.option2_name.choices = [("", _l("None"))] + kinds
+        self.product.render_kw = {"dir": "ltr"}
+        for n in (1, 2):
+            self[f"option{n}_value"].render_kw = {"lang": "en", "dir": "ltr"}
+            for code in ("zh", "ru", "ur"):
+                self[f"option{n}_value_{code}"].render_kw = {"lang": "zh-Hans" if code == "zh" else code,
+                                                           "dir": "rtl" if code == "ur" else "ltr"}
         for code in LANGUAGES:
             # The texts are typed in their own language whatever the portal's language is.
             attrs = {"lang": "zh-Hans" if code == "zh" else code, "dir": "rtl" if code == "ur" else "ltr"}

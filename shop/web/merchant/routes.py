@@ -139,6 +139,9 @@ def _save(form: ListingForm, *, create: bool):
     except merchant_service.NotFound:
         form.category.errors.append(_("Choose a category from the list."))
         return None
+    except merchant_service.VariantRefused as refused:
+        form[refused.field].errors.append(str(refused.message))
+        return None
     if created:
         flash(_("Listing %(sku)s created. Now receive its first lot.", sku=product.sku), "success")
         return redirect(url_for("merchant.lots", sku=product.sku), 303)

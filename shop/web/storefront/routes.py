@@ -16,6 +16,7 @@ from shop.web.redirects import local_path, switch_language
 from shop.web.storefront import bp, root_bp
 from shop.web.storefront.page_cache import cached_page
 from shop.web.storefront.promise import product_promise
+from shop.web.storefront.variant_choice import variant_choice
 
 MAX_PAGE = 10_000
 _ORIGIN = re.compile(r"^[A-Za-z]{2}$")
@@ -133,7 +134,7 @@ def product(slug: str):
     return render_template(
         "storefront/product.html", product=found, text=text, tree=catalogue.category_nodes(ctx.memo),
         stock=catalogue.stock_available([found.id])[found.id], related=catalogue.related(found),
-        promise=product_promise(found, ctx),
+        promise=product_promise(found, ctx), choice=variant_choice(found, ctx),
     )
 
 
