@@ -18,6 +18,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from hypothesis import settings
+
+# Property tests check behaviour, not speed: on a busy machine an example may take longer than
+# Hypothesis's 200 ms default without anything being wrong (speed is measured in bench/).
+settings.register_profile("shop", deadline=None)
+settings.load_profile("shop")
 
 from shop import create_app
 from shop.extensions import db
