@@ -20,11 +20,6 @@ import sqlalchemy as sa
 from flask import Flask
 from hypothesis import settings
 
-# Property tests check behaviour, not speed: on a busy machine an example may take longer than
-# Hypothesis's 200 ms default without anything being wrong (speed is measured in bench/).
-settings.register_profile("shop", deadline=None)
-settings.load_profile("shop")
-
 from shop import create_app
 from shop.extensions import db
 from tests.support import (
@@ -41,6 +36,11 @@ from tests.support import (
     live_shop,
     migrate,
 )
+
+# Property tests check behaviour, not speed: on a busy machine an example may take longer than
+# Hypothesis's 200 ms default without anything being wrong (speed is measured in bench/).
+settings.register_profile("shop", deadline=None)
+settings.load_profile("shop")
 
 # Names the test folders import from here.
 __all__ = ["AuthActions", "ROOT", "free_port", "_empty_tables", "_migrate", "_base_config"]
