@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -22,15 +23,16 @@ def latest_rates() -> dict[str, Decimal]:
 
 
 def quote_items(pairs: list[tuple[Product, int]], country: str, city: str,
-                now: dt.datetime | None = None) -> routing.Quote:
+                now: dt.datetime | None = None, *, discounts: Mapping[str, Decimal] | None = None) -> routing.Quote:
     """The shipping options for these products to this destination, departures' bookings included
-    (the routing adapter's quote, with the city as the buyer typed it in any script)."""
+    (the routing adapter's quote, with the city as the buyer typed it in any script); `discounts`
+    (sku -> CNY off, a discount code's) put taxes on the price paid."""
     city = addresses.routing_city(city)
     try:
-        return quotes.quote_products(pairs, country, city, now)
+        return quotes.quote_products(pairs, country, city, now, discounts=discounts)
     except routing.MissingExchangeRate as missing:
         log.warning("no exchange rate for %s: duties left out of the quote", missing.currency)
-        return quotes.quote_products(pairs, country, city, now, with_duty=False)
+        return quotes.quote_products(pairs, country, city, now, with_duty=False, discounts=discounts)
 
 
 def option_value(option: routing.Option) -> str:
