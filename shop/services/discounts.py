@@ -407,3 +407,20 @@ def form_values(row: Discount) -> dict[str, str]:
 
 def redemption_of(order_id: int) -> DiscountRedemption | None:
     return db.session.scalar(sa.select(DiscountRedemption).where(DiscountRedemption.order_id == order_id))
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a code's form offers: merchants (slug, name), express lines (code) and categories (slug)."""
+
+    merchants: list[tuple[str, str]]
+    lines: list[str]
+    categories: list[str]
+
+
+def form_choices() -> Choices:
+    return Choices(
+        merchants=[(slug, name) for slug, name in db.session.execute(
+            sa.select(Merchant.slug, Merchant.name).order_by(Merchant.name))],
+        lines=list(db.session.scalars(sa.select(ExpressLine.code).order_by(ExpressLine.code))),
+        categories=list(db.session.scalars(sa.select(Category.slug).order_by(Category.slug))))
