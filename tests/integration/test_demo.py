@@ -62,3 +62,13 @@ def test_demo_command_says_nothing_changed_the_second_time(demo):
     result = runner.invoke(args=["shop", "demo"])
     assert result.exit_code == 0
     assert "nothing changed" in result.output
+
+
+def test_the_demo_has_the_discount_codes_the_readme_names(demo):
+    from shop.services import discounts
+    with demo.app_context():
+        welcome = discounts.find("welcome10")
+        assert welcome is not None and welcome.kind == "percent" and welcome.per_buyer == 1
+        lieba = discounts.find("LIEBA5")
+        assert lieba is not None and lieba.owner_merchant_id is not None and lieba.scope == "merchant"
+        assert discounts.find("FREESHIP").kind == "free_shipping"
