@@ -384,6 +384,7 @@ class Order(Model):
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan")
     shipments: Mapped[list[Shipment]] = relationship(back_populates="order", cascade="all, delete-orphan")
     payments: Mapped[list[Payment]] = relationship(back_populates="order")
+    discount_redemption: Mapped[DiscountRedemption | None] = relationship(back_populates="order", uselist=False)
 
     __table_args__ = (
         _one_of("status", ORDER_STATUSES, "status_known"),
@@ -672,8 +673,7 @@ class DiscountRedemption(Model):
     released_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     discount: Mapped[Discount] = relationship()
-    # The order's discount line (Order.discount_redemption), kept here so Order stays as it is.
-    order: Mapped[Order] = relationship(backref=sa.orm.backref("discount_redemption", uselist=False))
+    order: Mapped[Order] = relationship(back_populates="discount_redemption")
 
     __table_args__ = (sa.CheckConstraint("goods_cny >= 0 AND shipping_cny >= 0", name="amounts_not_negative"),)
 

@@ -32,7 +32,8 @@ from sqlalchemy.sql.base import ExecutableOption
 from shop.extensions import db
 from shop.models import Departure, Discount, Lot, Order, Payment, Product
 
-__all__ = ["RANK", "lock_departures", "lock_discounts", "lock_lots", "lock_orders", "lock_payments", "lock_products", "lock_rows"]
+__all__ = ["RANK", "lock_departures", "lock_discounts", "lock_lots", "lock_orders", "lock_payments", "lock_products",
+           "lock_rows"]
 
 RANK: tuple[type[Any], ...] = (Product, Order, Discount, Lot, Departure, Payment)
 

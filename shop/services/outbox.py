@@ -49,8 +49,8 @@ def order_params(order: Order, lang: str, *, shipments: bool = False) -> dict[st
     }
     redemption = order.discount_redemption
     if redemption is not None:
-        data["discount"] = {"code": redemption.code, "amount_cny": f"{redemption.total_cny:f}",
-                            "amount": f"{money.round_amount(redemption.total_cny * order.exchange_rate, order.currency):f}"}
+        amount = money.round_amount(redemption.total_cny * order.exchange_rate, order.currency)
+        data["discount"] = {"code": redemption.code, "amount_cny": f"{redemption.total_cny:f}", "amount": f"{amount:f}"}
     if shipments:
         data["shipments"] = [
             {"line_name": s.line.display_name(lang), "delivery_earliest": s.delivery_earliest.isoformat(),

@@ -2,12 +2,12 @@
 tried on the cart, and its refusals said in the buyer's language (cart, checkout, quote API)."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flask import has_request_context, session
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from shop.domain import routing
@@ -51,16 +51,17 @@ def refusal_text(error: discounts.DiscountRefused) -> str:
     code, params = error.code, error.params
     if code == "expired":
         until = params.get("valid_until")
-        when = format_date(until.astimezone(routing.SHANGHAI).date()) if until is not None else ""
+        when = format_date(until.astimezone(routing.SHANGHAI).date()) if isinstance(until, dt.datetime) else ""
         return _("This discount code expired on %(date)s.", date=when)
     if code == "not_yet_valid":
         start = params.get("valid_from")
-        when = format_date(start.astimezone(routing.SHANGHAI).date()) if start is not None else ""
+        when = format_date(start.astimezone(routing.SHANGHAI).date()) if isinstance(start, dt.datetime) else ""
         return _("This discount code can be used from %(date)s.", date=when)
     if code == "used_up":
         return _("This discount code has been used up.")
     if code == "already_used":
-        limit = int(params.get("per_buyer") or 1)
+        per_buyer = params.get("per_buyer")
+        limit = per_buyer if isinstance(per_buyer, int) else 1
         return ngettext("You have already used this discount code (it can be used once per buyer).",
                         "You have already used this discount code (it can be used %(num)d times per buyer).",
                         limit)
