@@ -17,7 +17,7 @@ from shop.database import write_transaction
 from shop.domain import discounts as rules
 from shop.domain import routing
 from shop.domain.discounts import DiscountRefused as DiscountRefused
-from shop.domain.messages import N_, Message
+from shop.domain.messages import N_, Message, Nn_, Sentence
 from shop.extensions import db
 from shop.models import AuditLog, Category, Discount, DiscountRedemption, ExpressLine, Merchant, Order, Product, utcnow
 from shop.services import locking
@@ -162,7 +162,7 @@ def give_back(order: Order, now: dt.datetime | None = None) -> bool:
 class InvalidDiscount(ValueError):
     """A code the form cannot save; `errors` maps each field to why (nothing was written)."""
 
-    def __init__(self, errors: dict[str, Message]) -> None:
+    def __init__(self, errors: dict[str, Sentence]) -> None:
         super().__init__(errors)
         self.errors = errors
 
@@ -235,7 +235,7 @@ SHOP = Owner()
 
 
 def _parse(values: Mapping[str, object], owner: Owner, current: Discount | None) -> dict[str, object]:
-    errors: dict[str, Message] = {}
+    errors: dict[str, Sentence] = {}
     out: dict[str, object] = {}
     raw_code = _text(values, "code", 100)
     code = rules.normalise_code(raw_code)
@@ -274,7 +274,8 @@ def _parse(values: Mapping[str, object], owner: Owner, current: Discount | None)
             out[column] = count
     if (current is not None and isinstance(out.get("max_uses"), int)
             and current.used_count > out["max_uses"]):  # type: ignore[operator]
-        errors["max_uses"] = N_("This code has been used %(used)s times already.", used=current.used_count)
+        errors["max_uses"] = Nn_("This code has been used %(num)d time already.",
+                                 "This code has been used %(num)d times already.", current.used_count)
     for name, end in (("valid_from", False), ("valid_until", True)):
         moment = _day(_text(values, name, 20), end=end)
         if isinstance(moment, Message):

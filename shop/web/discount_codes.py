@@ -62,8 +62,8 @@ def refusal_text(error: discounts.DiscountRefused) -> str:
     if code == "already_used":
         per_buyer = params.get("per_buyer")
         limit = per_buyer if isinstance(per_buyer, int) else 1
-        return ngettext("You have already used this discount code (it can be used once per buyer).",
-                        "You have already used this discount code (it can be used %(num)d times per buyer).",
+        return ngettext("You have already used this discount code as often as one buyer may (%(num)d time).",
+                        "You have already used this discount code as often as one buyer may (%(num)d times).",
                         limit)
     if code == "minimum_not_reached":
         return _("This discount code needs goods worth at least %(minimum)s in your cart; the goods it is for "
