@@ -181,3 +181,44 @@ def test_twenty_buyers_race_for_the_last_three_uses_and_exactly_three_get_them(a
         assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 3
     # The losers are told the code is used up: before the lock (400) or under it (409).
     assert results.count(303) == 3 and all(code in (400, 409) for code in results if code != 303)
+
+
+def test_the_mail_and_the_packing_slip_show_the_discount_line(app, buyer, world, tmp_path):
+    import email
+    import email.policy
+
+    from shop.models import Shipment
+    from shop.services import outbox
+    app.config["MAIL_DIR"] = str(tmp_path)
+    make_code(app, code="SLIP10")
+    buyer.fill_cart({world["CR-ROSE"]: 1})
+    response, _ = buyer.checkout(discount_code="SLIP10")
+    assert response.status_code == 303
+    with app.app_context():
+        outbox.deliver_pending()
+    (mail,) = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in tmp_path.glob("*.eml")]
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "Discount SLIP10: −" in text, text
+    staff = new_buyer(app, "staff@example.com", role="staff").sign_in()
+    with app.app_context():
+        shipment_id = db.session.scalar(sa.select(Shipment.id))
+    slip = staff.client.get(f"/fulfilment/shipments/{shipment_id}/packing-slip?lang=en").get_data(as_text=True)
+    assert "Discount SLIP10" in slip
+
+
+def test_an_unpaid_order_that_expires_gives_its_use_back(app, world):
+    from shop.models import Product
+    from shop.services import ordering
+    make_code(app, code="LASTONE", max_uses="1")
+    user_id = new_buyer(app, "late@example.com").user_id
+    with app.app_context():
+        placed = ordering.place_order(
+            user_id=user_id, email="late@example.com", lang="en", items=[(world["CR-ROSE"], 1)],
+            address=ordering.ShippingAddress("Ivan", "+7 912 345-67-89", "RU", "Moscow", "Tverskaya 7", "125009"),
+            line="auto", payment_method="stripe", currency="RUB", idempotency_key="expiry-test",
+            discount_code="lastone")
+        assert db.session.scalar(sa.select(Discount.used_count)) == 1
+        with pytest.raises(discounts.DiscountRefused):
+            discounts.evaluate("LASTONE", [(db.session.get(Product, world["CR-ROSE"]), 1)])
+        ordering.expire_overdue(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2), number=placed.number)
+        assert db.session.scalar(sa.select(Discount.used_count)) == 0
