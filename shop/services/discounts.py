@@ -375,10 +375,14 @@ def save_discount(values: Mapping[str, object], *, owner: Owner = SHOP, discount
     return row
 
 
-def set_active(discount_id: int, active: bool, *, owner: Owner = SHOP, user_id: int | None = None) -> Discount:
-    """Deactivate a code (a buyer is then told it is unknown), or activate it again."""
+def set_active(discount_id: int, active: bool, *, owner: Owner = SHOP, any_owner: bool = False,
+               user_id: int | None = None) -> Discount:
+    """Deactivate a code (a buyer is then told it is unknown), or activate it again; `any_owner`
+    (the admin's) reaches a merchant's code too."""
     with write_transaction():
-        row = _owned(discount_id, owner)
+        row = db.session.get(Discount, discount_id) if any_owner else _owned(discount_id, owner)
+        if row is None:
+            raise DiscountNotFound(discount_id)
         locking.lock_discounts(Discount.id == row.id)
         row.active = active
         db.session.add(AuditLog(user_id=user_id, action="discount.activate" if active else "discount.deactivate",

@@ -88,12 +88,12 @@ def edit_page(template: str, owner: discounts.Owner, endpoint: str, discount_id:
     return redirect(url_for(endpoint), 303)
 
 
-def toggle(owner: discounts.Owner, endpoint: str, discount_id: int):
+def toggle(owner: discounts.Owner, endpoint: str, discount_id: int, *, any_owner: bool = False):
     if not ToggleForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
     try:
-        row = discounts.set_active(discount_id, active, owner=owner, user_id=current_user.id)
+        row = discounts.set_active(discount_id, active, owner=owner, any_owner=any_owner, user_id=current_user.id)
     except discounts.DiscountNotFound:
         abort(404)
     flash(_("Discount code %(code)s is active again.", code=row.code) if active

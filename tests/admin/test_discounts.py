@@ -156,3 +156,6 @@ def test_a_merchant_sees_and_changes_only_its_own_codes(world):
     # The admin sees a merchant's code in the list but leaves it to the merchant.
     assert "INDUS10" in admin.get("/admin/discounts").get_data(as_text=True)
     assert admin.get(f"/admin/discounts/{codes(world)['INDUS10'].id}").status_code == 404
+    # ... but may stop it.
+    assert post(admin, f"/admin/discounts/{codes(world)['INDUS10'].id}/active", active="0").status_code == 303
+    assert codes(world)["INDUS10"].active is False

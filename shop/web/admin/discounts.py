@@ -26,5 +26,5 @@ def discount_edit(discount_id: int):
 
 @bp.post("/discounts/<int:discount_id>/active")
 def discount_active(discount_id: int):
-    """Deactivate a code (field active=0) or activate it again (active=1)."""
-    return discount_forms.toggle(discounts.SHOP, "admin.discount_codes", discount_id)
+    """Deactivate a code (field active=0) or activate it again (active=1): a merchant's too."""
+    return discount_forms.toggle(discounts.SHOP, "admin.discount_codes", discount_id, any_owner=True)
