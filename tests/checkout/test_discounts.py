@@ -222,3 +222,23 @@ def test_an_unpaid_order_that_expires_gives_its_use_back(app, world):
             discounts.evaluate("LASTONE", [(db.session.get(Product, world["CR-ROSE"]), 1)])
         ordering.expire_overdue(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2), number=placed.number)
         assert db.session.scalar(sa.select(Discount.used_count)) == 0
+
+
+def test_uses_per_buyer_are_counted_by_prc_id_number_too(app, world):
+    from shop.models import Product
+    from shop.services import ordering
+    make_code(app, code="ONEPERID", per_buyer="1")
+    first = new_buyer(app, "first@example.com").user_id
+    with app.app_context():
+        ordering.place_order(
+            user_id=first, email="first@example.com", lang="zh", items=[(world["CR-ROSE"], 1)],
+            address=ordering.ShippingAddress("张伟", "+86 138 0013 8000", "CN", "Shanghai", "世纪大道100号", "200120"),
+            line="auto", payment_method="stripe", currency="CNY", idempotency_key="id-number-test",
+            id_name="张伟", id_number=VALID_ID, discount_code="ONEPERID")
+        cream = db.session.get(Product, world["CR-ROSE"])
+        # Another account and another e-mail, the same ID number: the code is used up for that person.
+        with pytest.raises(discounts.DiscountRefused) as refused:
+            discounts.evaluate("oneperid", [(cream, 1)],
+                               buyer=discounts.Buyer(None, "other@example.com", VALID_ID.lower()))
+        assert refused.value.code == "already_used"
+        assert discounts.evaluate("ONEPERID", [(cream, 1)], buyer=discounts.Buyer(None, "other@example.com"))
