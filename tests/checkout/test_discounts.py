@@ -242,3 +242,18 @@ def test_uses_per_buyer_are_counted_by_prc_id_number_too(app, world):
                                buyer=discounts.Buyer(None, "other@example.com", VALID_ID.lower()))
         assert refused.value.code == "already_used"
         assert discounts.evaluate("ONEPERID", [(cream, 1)], buyer=discounts.Buyer(None, "other@example.com"))
+
+
+def test_free_shipping_takes_the_shipping_off_and_shows_in_the_options(app, buyer, world):
+    make_code(app, code="SHIPFREE", kind="free_shipping", value="")
+    buyer.fill_cart({world["CR-ROSE"]: 1})
+    page = buyer.client.post("/en/checkout", data={
+        **buyer.checkout_form()[1], "country": "RU", "city": "Moscow", "discount_code": "shipfree",
+        "update_shipping": "1"}).get_data(as_text=True)
+    assert 'data-code="SHIPFREE"' in page and "Free shipping" in page
+    response, _ = buyer.checkout(discount_code="SHIPFREE")
+    assert response.status_code == 303
+    order = placed(app)
+    assert order.shipping_cny > 0 and order.discount_redemption.shipping_cny == order.shipping_cny
+    assert order.discount_redemption.goods_cny == 0
+    assert order.total_cny == order.goods_cny + order.tax_cny
