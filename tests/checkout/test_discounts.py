@@ -257,3 +257,13 @@ def test_free_shipping_takes_the_shipping_off_and_shows_in_the_options(app, buye
     assert order.shipping_cny > 0 and order.discount_redemption.shipping_cny == order.shipping_cny
     assert order.discount_redemption.goods_cny == 0
     assert order.total_cny == order.goods_cny + order.tax_cny
+
+
+def test_the_order_desk_shows_the_discount(app, buyer, world):
+    make_code(app, code="DESK10")
+    buyer.fill_cart({world["CR-ROSE"]: 1})
+    assert buyer.checkout(discount_code="DESK10")[0].status_code == 303
+    number = placed(app).number
+    staff = new_buyer(app, "desk@example.com", role="staff").sign_in()
+    page = staff.client.get(f"/admin/orders/{number}").get_data(as_text=True)
+    assert 'data-code="DESK10"' in page and "12.80" in page
