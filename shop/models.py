@@ -389,6 +389,7 @@ class Order(Model):
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan")
     shipments: Mapped[list[Shipment]] = relationship(back_populates="order", cascade="all, delete-orphan")
     payments: Mapped[list[Payment]] = relationship(back_populates="order")
+    discount_redemption: Mapped[DiscountRedemption | None] = relationship(back_populates="order", uselist=False)
 
     __table_args__ = (
         _one_of("status", ORDER_STATUSES, "status_known"),
@@ -641,3 +642,63 @@ class VariantGroup(Model):
     variants: Mapped[list[Product]] = relationship(back_populates="variant_group", order_by="Product.id")
 
     __table_args__ = (sa.UniqueConstraint("merchant_id", "code", name="uq_variant_group_merchant_code"),)
+
+
+DISCOUNT_KINDS = ("percent", "amount", "free_shipping")
+DISCOUNT_SCOPES = ("all", "categories", "merchant", "listings")
+
+
+class Discount(Model):
+    """A discount code (kept upper case: codes are case-insensitive); its rules are shop.domain.discounts'."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    value: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    min_subtotal_cny: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    valid_from: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    valid_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    max_uses: Mapped[int | None] = mapped_column(sa.Integer)
+    per_buyer: Mapped[int | None] = mapped_column(sa.Integer)
+    used_count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    scope: Mapped[str] = mapped_column(sa.String(12), default="all")
+    category_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    product_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    scope_merchant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("merchant.id"))
+    # The merchant who made the code in the portal (its scope is then its own listings); None: the shop's.
+    owner_merchant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("merchant.id"), index=True)
+    line_code: Mapped[str | None] = mapped_column(sa.String(32))  # free shipping on this line only
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    __table_args__ = (
+        _one_of("kind", DISCOUNT_KINDS, "kind_known"),
+        _one_of("scope", DISCOUNT_SCOPES, "scope_known"),
+        sa.CheckConstraint("used_count >= 0 AND value >= 0 AND min_subtotal_cny >= 0", name="amounts_not_negative"),
+        sa.CheckConstraint("max_uses IS NULL OR used_count <= max_uses", name="uses_within_limit"),
+    )
+
+
+class DiscountRedemption(Model):
+    """One order's use of a code; `released_at` is set when the order was cancelled or expired."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discount_id: Mapped[int] = mapped_column(sa.ForeignKey("discount.id"), index=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("order.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    id_number: Mapped[str | None] = mapped_column(sa.String(18), index=True)
+    code: Mapped[str] = mapped_column(sa.String(32))
+    goods_cny: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    shipping_cny: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    released_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    discount: Mapped[Discount] = relationship()
+    order: Mapped[Order] = relationship(back_populates="discount_redemption")
+
+    __table_args__ = (sa.CheckConstraint("goods_cny >= 0 AND shipping_cny >= 0", name="amounts_not_negative"),)
+
+    @property
+    def total_cny(self) -> Decimal:
+        return Decimal(self.goods_cny) + Decimal(self.shipping_cny)

@@ -114,6 +114,12 @@ class Item:
     unit_value_cny: Decimal
     goods_flags: frozenset[str] = frozenset()
     tax_class: str = "general"
+    discount_cny: Decimal = Decimal(0)  # off the whole line (a discount code): taxes go on the price paid
+
+    @property
+    def value_cny(self) -> Decimal:
+        """What the buyer pays for the line's goods, the value taxes and duties are computed on."""
+        return max(self.unit_value_cny * self.quantity - self.discount_cny, Decimal(0))
 
     def __post_init__(self) -> None:
         # Callers often hold lists; the routing relies on set operations and fixed dimensions.
@@ -705,7 +711,7 @@ def _rank(
     """Price the plans' taxes, label them and turn them into options, recommended first."""
     if not plans:
         return ()
-    values = [item.unit_value_cny * item.quantity for item in items]
+    values = [item.value_cny for item in items]
     goods_value = sum(values, Decimal(0))
     if country == "CN":
         tax_kind, over_limit = "import", goods_value > ORDER_LIMIT_CNY

@@ -12,6 +12,7 @@ from shop.i18n import LANGUAGES as LANGS
 from shop.models import (
     Category,
     CategoryTranslation,
+    Discount,
     DutyRule,
     ExchangeRate,
     ExpressLine,
@@ -37,7 +38,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
 
     today = today or dt.date.today()
     created = {"merchants": 0, "categories": 0, "products": 0, "lots": 0, "lines": 0, "rates": 0,
-               "duty_rules": 0, "accounts": 0}
+               "duty_rules": 0, "accounts": 0, "discounts": 0}
 
     merchant_by_slug = {m.slug: m for m in db.session.scalars(sa.select(Merchant))}
     for data in merchants.MERCHANTS:
@@ -157,8 +158,28 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
         db.session.add(user)
         created["accounts"] += 1
 
+    created["discounts"] = _demo_discounts(merchant_by_slug)
     db.session.commit()
     return created
+
+
+def _demo_discounts(merchant_by_slug: dict[str, Merchant]) -> int:
+    """The demo's discount codes that are missing (shop/demo/discounts.py)."""
+    from shop.demo import discounts
+    have = set(db.session.scalars(sa.select(Discount.code)))
+    made = 0
+    for data in discounts.DISCOUNTS:
+        if data["code"] in have:
+            continue
+        merchant = merchant_by_slug.get(data["merchant"]) if data.get("merchant") else None
+        db.session.add(Discount(
+            code=data["code"], kind=data["kind"], value=Decimal(data["value"]),
+            min_subtotal_cny=Decimal(data.get("min_subtotal_cny", "0")), max_uses=data.get("max_uses"),
+            per_buyer=data.get("per_buyer"), scope=data.get("scope", "all"), category_ids=[], product_ids=[],
+            scope_merchant_id=merchant.id if merchant else None, owner_merchant_id=merchant.id if merchant else None,
+            used_count=0, active=True))
+        made += 1
+    return made
 
 
 def _closure(data: dict[str, Any], today: dt.date) -> LineClosure:

@@ -1,6 +1,6 @@
 """Row locks, taken one way and in one order, so two use cases never wait on each other in a circle.
 
-Every use case that changes stock, orders, departures or payments locks the rows first through
+Every use case that changes stock, orders, discount codes, departures or payments locks the rows first through
 this module, inside its write transaction:
 
 - one kind of lock: FOR NO KEY UPDATE on PostgreSQL. It excludes every other writer of the row,
@@ -12,11 +12,13 @@ this module, inside its write transaction:
   two use cases meet, the one that comes second waits for the first instead of deadlocking.
   A use case may skip ranks, never go back to a lower one (a lot, then its order, is wrong).
 
-      products  ->  orders  ->  lots  ->  departures  ->  payments
+      products  ->  orders  ->  discounts  ->  lots  ->  departures  ->  payments
 
   Orders come before lots because cancelling, expiring and picking must read the order to
-  learn which lots it holds; placing an order locks lots and departures only. Departures are
-  last but for payments: every order books the same few, so their locks are held briefly.
+  learn which lots it holds; placing an order locks its discount code (to take a use of it),
+  lots and departures only, and cancelling gives the use back before it releases the lots.
+  Departures are last but for payments: every order books the same few, so their locks are
+  held briefly.
 """
 from __future__ import annotations
 
@@ -28,11 +30,12 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.base import ExecutableOption
 
 from shop.extensions import db
-from shop.models import Departure, Lot, Order, Payment, Product
+from shop.models import Departure, Discount, Lot, Order, Payment, Product
 
-__all__ = ["RANK", "lock_departures", "lock_lots", "lock_orders", "lock_payments", "lock_products", "lock_rows"]
+__all__ = ["RANK", "lock_departures", "lock_discounts", "lock_lots", "lock_orders", "lock_payments", "lock_products",
+           "lock_rows"]
 
-RANK: tuple[type[Any], ...] = (Product, Order, Lot, Departure, Payment)
+RANK: tuple[type[Any], ...] = (Product, Order, Discount, Lot, Departure, Payment)
 
 Row = TypeVar("Row")
 
@@ -55,6 +58,10 @@ def lock_products(*criteria: Any, options: Iterable[ExecutableOption] = ()) -> l
 
 def lock_orders(*criteria: Any, skip_locked: bool = False) -> list[Order]:
     return lock_rows(Order, *criteria, skip_locked=skip_locked)
+
+
+def lock_discounts(*criteria: Any) -> list[Discount]:
+    return lock_rows(Discount, *criteria)
 
 
 def lock_lots(*criteria: Any) -> list[Lot]:

@@ -398,6 +398,8 @@ class OrderDetail:
     notes: list[NoteView]
     timeline: list[TimelineEntry]
     can_cancel: bool  # staff may cancel it now (the order state machine says so)
+    discount_code: str | None = None  # the discount code the order used, and what it took off
+    discount_cny: Decimal = Decimal(0)
 
 
 def _find(number: str, *, whole: bool = False) -> Order:
@@ -461,7 +463,9 @@ def order_detail(number: str) -> OrderDetail:
         notes=[NoteView(at=aware(n.created_at), who=emails.get(n.user_id) if n.user_id else None, body=n.body)
                for n in notes],
         timeline=timeline,
-        can_cancel=can(order.status, OrderEvent.CANCEL, cash_on_delivery=order.payment_method == "cod"))
+        can_cancel=can(order.status, OrderEvent.CANCEL, cash_on_delivery=order.payment_method == "cod"),
+        discount_code=order.discount_redemption.code if order.discount_redemption else None,
+        discount_cny=order.discount_redemption.total_cny if order.discount_redemption else Decimal(0))
 
 
 def _timeline(order: Order, buyer: str | None, audits: list[AuditLog], moves: list[tuple[StockMove, str]],

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from shop.domain import money
 from shop.extensions import db
 from shop.models import Order, OutboxMessage, utcnow
 from shop.services import ports
@@ -46,6 +47,10 @@ def order_params(order: Order, lang: str, *, shipments: bool = False) -> dict[st
         "ship_postcode": order.ship_postcode, "ship_country": order.ship_country,
         "lines": [{"quantity": line.quantity, "name": line.name} for line in order.lines],
     }
+    redemption = order.discount_redemption
+    if redemption is not None:
+        amount = money.round_amount(redemption.total_cny * order.exchange_rate, order.currency)
+        data["discount"] = {"code": redemption.code, "amount_cny": f"{redemption.total_cny:f}", "amount": f"{amount:f}"}
     if shipments:
         data["shipments"] = [
             {"line_name": s.line.display_name(lang), "delivery_earliest": s.delivery_earliest.isoformat(),

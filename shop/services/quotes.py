@@ -6,7 +6,7 @@ JSON shape are the web layer's (shop.web.words, shop.web.api.quote_json)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -52,8 +52,10 @@ def duty_rule(country: str) -> customs.DutyRule | None:
         return None  # the table's own checks make this unreachable; never fail a quote over it
 
 
-def to_items(items: Iterable[tuple[Product, int]]) -> list[routing.Item]:
-    """Routing items from (product, quantity) pairs, one per product (repeats are added up)."""
+def to_items(items: Iterable[tuple[Product, int]],
+             discounts: Mapping[str, Decimal] | None = None) -> list[routing.Item]:
+    """Routing items from (product, quantity) pairs, one per product (repeats are added up);
+    `discounts` (sku -> CNY off the line, a discount code's) lower the value taxes are due on."""
     merged: dict[str, tuple[Product, int]] = {}
     for product, quantity in items:
         before = merged.get(product.sku)
@@ -61,14 +63,15 @@ def to_items(items: Iterable[tuple[Product, int]]) -> list[routing.Item]:
     return [
         routing.Item(sku=p.sku, quantity=q, weight_g=p.weight_g, dims_mm=(p.length_mm, p.width_mm, p.height_mm),
                      unit_value_cny=Decimal(p.price_cny), goods_flags=frozenset(p.goods_flags or ()),
-                     tax_class=p.tax_class)
+                     tax_class=p.tax_class, discount_cny=Decimal((discounts or {}).get(p.sku, 0)))
         for p, q in merged.values()
     ]
 
 
 def quote_products(items: list[tuple[Product, int]], country: str, city: str, now: dt.datetime | None = None,
                    *, with_duty: bool = True, memo: Memo | None = None,
-                   duty_already_cny: Decimal = Decimal(0)) -> routing.Quote:
+                   duty_already_cny: Decimal = Decimal(0),
+                   discounts: Mapping[str, Decimal] | None = None) -> routing.Quote:
     """The ranked ways the active lines carry these products to (country, city) from `now`.
 
     `city` may be typed in any script ("Москва", "لاہور"): it is routed by its Latin name.
@@ -76,7 +79,8 @@ def quote_products(items: list[tuple[Product, int]], country: str, city: str, no
     routing.MissingExchangeRate (the destination's duty rule is in a currency without a rate).
     `with_duty=False` skips the destination's duty estimate (export options then show no taxes).
     `memo` (the buyer context's) reads the lines and rates once for a request.
-    `duty_already_cny`: what the recipient was sent earlier this month (a monthly duty allowance)."""
+    `duty_already_cny`: what the recipient was sent earlier this month (a monthly duty allowance).
+    `discounts` (sku -> CNY off, a discount code's goods discount): taxes on the price paid."""
     now = now or current_time()
     country = country.strip().upper()
     rules, rates = None, None
@@ -88,7 +92,7 @@ def quote_products(items: list[tuple[Product, int]], country: str, city: str, no
             rates = {rule.currency: rate} if rate is not None else {}
     local_day = now.astimezone(routing.SHANGHAI).date() if now.tzinfo else None
     return routing.quote(
-        to_items(items), routing.Destination(country, routing_city(city)), now, line_set(memo).lines,
+        to_items(items, discounts), routing.Destination(country, routing_city(city)), now, line_set(memo).lines,
         duty_rules=rules, cny_per_unit=rates,
         booked=line_service.booked(local_day) if local_day else None, duty_already_cny=duty_already_cny,
     )

@@ -83,3 +83,18 @@ def test_demo_accounts_show_a_password_only_while_it_is_unchanged(demo, runner):
     admin_line = next(line for line in listed.splitlines() if "admin@shop.example" in line)
     assert "demo-admin-2026" not in admin_line and "(changed)" in admin_line
     assert "demo-staff-2026" in listed  # the others are still as the demo made them
+
+
+def test_create_discount_makes_a_code_as_the_admin_page_does(app, runner):
+    from shop.services import discounts
+    result = runner.invoke(args=["shop", "create-discount", "summer15", "--kind", "percent", "--value", "15",
+                                 "--max-uses", "50", "--per-buyer", "1", "--min-subtotal", "200",
+                                 "--until", "2027-08-31"])
+    assert result.exit_code == 0, result.output
+    assert "SUMMER15" in result.output
+    with app.app_context():
+        code = discounts.find("Summer15")
+        assert (code.kind, code.max_uses, code.per_buyer, str(code.min_subtotal_cny)) == ("percent", 50, 1, "200.00")
+        assert discounts.form_values(code)["valid_until"] == "2027-08-31"
+    again = runner.invoke(args=["shop", "create-discount", "SUMMER15", "--kind", "percent", "--value", "150"])
+    assert again.exit_code != 0 and "--code" in again.output and "--value" in again.output

@@ -86,3 +86,13 @@ def test_demo_duty_rules_keep_their_basis_and_start_day(demo):
         assert (rules["PK"].basis, rules["AF"].basis, rules["RU"].basis) == ("full", "full", "excess")
         assert rules["RU"].valid_from == dt.date(2026, 7, 1) and rules["PK"].valid_from is None
         assert rules["UZ"].per == "month"
+
+
+def test_the_demo_has_the_discount_codes_the_readme_names(demo):
+    from shop.services import discounts
+    with demo.app_context():
+        welcome = discounts.find("welcome10")
+        assert welcome is not None and welcome.kind == "percent" and welcome.per_buyer == 1
+        lieba = discounts.find("LIEBA5")
+        assert lieba is not None and lieba.owner_merchant_id is not None and lieba.scope == "merchant"
+        assert discounts.find("FREESHIP").kind == "free_shipping"

@@ -97,6 +97,14 @@ def customs_order(number: str) -> Order:
     return order
 
 
+def _discount_record(order: Order) -> dict[str, object]:
+    """The order's discount code and what it took off (the goods' part lowers the value declared)."""
+    redemption = order.discount_redemption
+    if redemption is None:
+        return {"discount_code": None, "discount_cny": Decimal(0)}
+    return {"discount_code": redemption.code, "discount_cny": redemption.total_cny}
+
+
 def customs_records(order: Order, id_number_shown: str, lang: str = "zh") -> dict[str, object]:
     """The three documents' data: order record, payment record, waybill records (amounts in CNY); product
     names in `lang` beside the name the buyer ordered under."""
@@ -115,6 +123,7 @@ def customs_records(order: Order, id_number_shown: str, lang: str = "zh") -> dic
                       for line in order.lines],
             "goods_cny": Decimal(order.goods_cny), "shipping_cny": Decimal(order.shipping_cny),
             "tax_cny": Decimal(order.tax_cny), "total_cny": Decimal(order.total_cny),
+            **_discount_record(order),
         },
         "payment": {
             "order_number": order.number, "method": order.payment_method,

@@ -16,7 +16,7 @@ from shop.domain import allocation, money, orders, routing
 from shop.extensions import db
 from shop.models import Allocation as AllocationRow
 from shop.models import CartItem, Lot, Order, OrderLine, Shipment, StockMove, utcnow
-from shop.services import addresses, locking, outbox, ports
+from shop.services import addresses, discounts, locking, outbox, ports
 from shop.services.ordering import bookings, planning
 from shop.services.ordering.errors import OutOfStock
 from shop.services.ordering.planning import Plan, ShippingAddress
@@ -41,18 +41,20 @@ def _new_number(now: dt.datetime) -> str:
 def place_order(*, user_id: int | None, email: str, lang: str, items: list[tuple[int, int]],
                 address: ShippingAddress, line: str, payment_method: str, currency: str, idempotency_key: str,
                 id_name: str | None = None, id_number: str | None = None,
-                now: dt.datetime | None = None) -> PlacedOrder:
+                now: dt.datetime | None = None, discount_code: str | None = None) -> PlacedOrder:
     """Place an order in one transaction; the same idempotency key always gives the same order.
 
     Raises EmptyCart, ProductUnavailable, OutOfStock, UnknownLine, LineNotAvailable,
-    NoShippingOption, DepartureFull, IdentityRequired or ImportLimitExceeded; nothing is kept then.
+    NoShippingOption, DepartureFull, IdentityRequired, ImportLimitExceeded or (for
+    `discount_code`) DiscountRefused; nothing is kept then.
     """
     now = now or utcnow()
     existing = find_by_key(idempotency_key)
     if existing is None:
         # Quoting and checking take no lock; the transaction only reserves and writes.
         planned = planning.plan(lang=lang, items=items, address=address, line=line, currency=currency,
-                                id_name=id_name, id_number=id_number, now=now)
+                                id_name=id_name, id_number=id_number, now=now, discount_code=discount_code,
+                                buyer=discounts.Buyer(user_id, email, id_number))
     try:
         with write_transaction():
             existing = existing or find_by_key(idempotency_key)
@@ -75,7 +77,12 @@ def _place(plan: Plan, *, user_id: int | None, email: str, lang: str, address: S
            payment_method: str, idempotency_key: str, now: dt.datetime) -> Order:
     """Inside the write transaction: reserve FEFO stock, book the departures, write the order."""
     product_ids = [g.id for g, _ in plan.goods]
-    # Lots, then departures (see shop/services/locking.py): concurrent orders queue, never deadlock.
+    # The discount code, lots, then departures (see shop/services/locking.py): concurrent orders
+    # queue, never deadlock.
+    redemption = None
+    if plan.discount is not None:
+        redemption = discounts.take_use(plan.discount, discounts.Buyer(user_id, email, plan.id_number),
+                                        plan.discount_lines, plan.shipping_discount_cny, now)
     lots = locking.lock_lots(Lot.product_id.in_(product_ids))
     option = plan.option
     settings = ports.settings()
@@ -97,7 +104,7 @@ def _place(plan: Plan, *, user_id: int | None, email: str, lang: str, address: S
         status=orders.initial_status(cash_on_delivery=payment_method == "cod").value,
         payment_method=payment_method, currency=plan.currency, exchange_rate=plan.rate,
         goods_cny=plan.goods_cny, shipping_cny=shipping_cny, tax_cny=tax_cny,
-        total_cny=plan.goods_cny + shipping_cny + tax_cny,
+        total_cny=plan.goods_cny + shipping_cny + tax_cny - plan.discount_cny,
         ship_name=address.name, ship_phone=address.phone, ship_country=address.country.upper(),
         ship_city=address.city, ship_address=address.address, ship_postcode=address.postcode,
         ship_address_latin=addresses.latin_block(address.as_dict()),
@@ -107,6 +114,9 @@ def _place(plan: Plan, *, user_id: int | None, email: str, lang: str, address: S
         placed_at=now,
     )
     db.session.add(order)
+    if redemption is not None:
+        redemption.order = order
+        db.session.add(redemption)
 
     shipment_of_sku: dict[str, Shipment] = {}
     loads: bookings.Loads = {}

@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from shop.domain import customs, money, routing
+from shop.domain import discounts as rules
 from shop.extensions import db
 from shop.models import ExpressLine, Order, Product
-from shop.services import variants
+from shop.services import discounts, variants
 from shop.services.ordering.errors import EmptyCart, IdentityRequired, ImportLimitExceeded, ProductUnavailable
 from shop.services.ordering.quoting import choose_option, latest_rates, line_codes, quote_items
 
@@ -90,6 +91,13 @@ class Plan:
     currency: str
     rate: Decimal
     lines: dict[str, tuple[int, Decimal, Decimal]]  # code -> (id, capacity kg, capacity m3)
+    discount: discounts.Applied | None = None  # the discount code, checked without a lock
+    discount_lines: tuple[rules.CartLine, ...] = ()  # the cart as the code's rules see it
+    shipping_discount_cny: Decimal = Decimal(0)
+
+    @property
+    def discount_cny(self) -> Decimal:
+        return (self.discount.goods_total if self.discount else Decimal(0)) + self.shipping_discount_cny
 
 
 def _name(product: Product, lang: str) -> str:
@@ -115,18 +123,23 @@ def _load(items: list[tuple[int, int]], lang: str) -> tuple[list[tuple[Product, 
 
 
 def plan(*, lang: str, items: list[tuple[int, int]], address: ShippingAddress, line: str, currency: str,
-         id_name: str | None, id_number: str | None, now: dt.datetime) -> Plan:
-    """Read and decide what needs no lock; raises the errors a buyer can fix in the form."""
+         id_name: str | None, id_number: str | None, now: dt.datetime, discount_code: str | None = None,
+         buyer: discounts.Buyer | None = None) -> Plan:
+    """Read and decide what needs no lock; raises the errors a buyer can fix in the form
+    (DiscountRefused for a code that cannot be used)."""
     pairs, goods = _load(items, lang)
     country = address.country.upper()
     flow = "import" if country == "CN" else "export"
-    quote = quote_items(pairs, country, address.city, now, recipient_phone=address.phone)
+    applied = discounts.evaluate(discount_code, pairs, buyer=buyer, now=now) if discount_code else None
+    quote = quote_items(pairs, country, address.city, now, recipient_phone=address.phone,
+                        discounts=applied.goods if applied else None)
     option = choose_option(quote, line, line_codes())
     goods_cny = money.round_amount(sum((g.price_cny * q for g, q in goods), Decimal(0)))
     if flow == "import":
         if not (id_name and id_number):
             raise IdentityRequired()
-        check_import_allowance(goods_cny, id_number, now)
+        # Customs count what the buyer pays for the goods.
+        check_import_allowance(goods_cny - (applied.goods_total if applied else 0), id_number, now)
     else:
         id_name = id_number = None
     rates = latest_rates()
@@ -135,4 +148,6 @@ def plan(*, lang: str, items: list[tuple[int, int]], address: ShippingAddress, l
     lines = {code: (line_id, Decimal(kg), Decimal(m3)) for line_id, code, kg, m3 in db.session.execute(
         sa.select(ExpressLine.id, ExpressLine.code, ExpressLine.capacity_kg, ExpressLine.capacity_m3)
         .where(ExpressLine.code.in_([s.line for s in option.shipments])))}
-    return Plan(goods, option, flow, id_name, id_number, goods_cny, currency, rates[currency], lines)
+    return Plan(goods, option, flow, id_name, id_number, goods_cny, currency, rates[currency], lines,
+                applied, tuple(discounts.cart_lines(pairs)) if applied else (),
+                applied.shipping_off(option) if applied else Decimal(0))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -50,19 +51,21 @@ def _already_sent(country: str, recipient_phone: str, now: dt.datetime | None) -
 
 
 def quote_items(pairs: list[tuple[Product, int]], country: str, city: str,
-                now: dt.datetime | None = None, *, recipient_phone: str = "") -> routing.Quote:
+                now: dt.datetime | None = None, *, recipient_phone: str = "",
+                discounts: Mapping[str, Decimal] | None = None) -> routing.Quote:
     """The shipping options for these products to this destination, departures' bookings included
-    (the routing adapter's quote, with the city as the buyer typed it in any script).
+    (the routing adapter's quote, with the city as the buyer typed it in any script); `discounts`
+    (sku -> CNY off, a discount code's) put taxes on the price paid.
 
     With the recipient's phone, a destination whose duty allowance counts per calendar month
     counts what that recipient was already sent this month."""
     city = addresses.routing_city(city)
     already = _already_sent(country, recipient_phone, now)
     try:
-        return quotes.quote_products(pairs, country, city, now, duty_already_cny=already)
+        return quotes.quote_products(pairs, country, city, now, duty_already_cny=already, discounts=discounts)
     except routing.MissingExchangeRate as missing:
         log.warning("no exchange rate for %s: duties left out of the quote", missing.currency)
-        return quotes.quote_products(pairs, country, city, now, with_duty=False)
+        return quotes.quote_products(pairs, country, city, now, with_duty=False, discounts=discounts)
 
 
 def option_value(option: routing.Option) -> str:

@@ -12,7 +12,7 @@ from shop.database import write_transaction
 from shop.domain import orders
 from shop.extensions import db
 from shop.models import Departure, Lot, Order, StockMove, utcnow
-from shop.services import locking, outbox
+from shop.services import discounts, locking, outbox
 from shop.services.ordering.bookings import load_of
 
 
@@ -27,7 +27,9 @@ class Aftermath:
 
 
 def release_stock(order: Order, user_id: int | None, note: str) -> None:
-    """Give back what the order still holds, lot by lot, as 'release' rows in the ledger."""
+    """Give back what the order still holds, lot by lot, as 'release' rows in the ledger, and its
+    use of a discount code (the code's row is locked before the lots: shop/services/locking.py)."""
+    discounts.give_back(order)
     held = dict(db.session.execute(
         sa.select(StockMove.lot_id, sa.func.sum(StockMove.reserved_delta))
         .where(StockMove.order_id == order.id).group_by(StockMove.lot_id)).all())

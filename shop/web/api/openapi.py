@@ -44,7 +44,17 @@ QUOTE = {
                     "line": {"type": "string"}, "items": {"type": "array"},
                     "departure": {"type": "string", "format": "date-time"}, "delivery": DATE_RANGE,
                     "chargeable_weight_g": {"type": "integer"}, "cost": MONEY}}},
-                "cost": MONEY, "taxes": MONEY, "delivery": DATE_RANGE}}},
+                "cost": MONEY, "taxes": MONEY, "delivery": DATE_RANGE,
+                "discount": {"description": "with a discount_code: what it takes off with this option "
+                             "(amount = goods + shipping; taxes are already on the price paid)",
+                             "type": "object", "required": ["amount", "currency", "goods", "shipping"],
+                             "properties": {"amount": {"type": "string"}, "currency": {"type": "string"},
+                                            "goods": {"type": "string"}, "shipping": {"type": "string"}}}}}},
+        "discount": {"description": "the discount code applied: its kind, the goods discount, the SKUs it is for",
+                     "type": "object", "required": ["code", "kind", "goods"], "properties": {
+                         "code": {"type": "string"}, "kind": {"type": "string",
+                                                              "enum": ["percent", "amount", "free_shipping"]},
+                         "goods": MONEY, "skus": {"type": "array", "items": {"type": "string"}}}},
         "ruled_out": {"type": "array", "items": {"type": "object", "required": ["line", "code", "reason"],
                                                  "properties": {"line": {"type": "string"},
                                                                 "code": {"type": "string"},
@@ -124,7 +134,12 @@ def spec() -> dict:
                         "items": {"type": "array", "minItems": 1, "items": {"type": "object",
                             "required": ["sku", "quantity"], "properties": {
                                 "sku": {"type": "string"}, "quantity": {"type": "integer", "minimum": 1}}}},
-                        "date": {"type": "string", "format": "date"}}}}}},
+                        "date": {"type": "string", "format": "date"},
+                        "discount_code": {"type": "string", "maxLength": 64, "description":
+                                          "a discount code; one that cannot be used answers 422 with error code "
+                                          "discount_unknown, discount_expired, discount_not_yet_valid, "
+                                          "discount_used_up, discount_minimum_not_reached or "
+                                          "discount_not_for_these_items"}}}}}},
                 "responses": {"200": {"description": "options", "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/Quote"}}}}, **_errors(400, 413, 422, 503)}}},
             "/merchant/orders": {"get": {"summary": "The merchant's orders", "security": bearer, "parameters": [

@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 
 from shop.domain import places, routing
 from shop.i18n import current_language
-from shop.services import catalogue, quotes
+from shop.services import catalogue, discounts, quotes
 from shop.services.addresses import routing_city
 from shop.services.context import Memo
+from shop.web import discount_codes
 from shop.web.api import bp
 from shop.web.api.quote_json import quote_to_json
 from shop.web.errors import json_error
@@ -171,6 +172,20 @@ def _products(wanted: list[tuple[str, int]]) -> list:
     return [(found[sku], quantity) for sku, quantity in wanted]
 
 
+def _discount(body: dict, products: list, when: dt.datetime) -> discounts.Applied | None:
+    """The optional `discount_code` on these products (uses per buyer are the checkout's to count)."""
+    raw = body.get("discount_code")
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise _wrong_type("discount_code", _("text"))
+    try:
+        return discounts.evaluate(discount_codes.typed_code(raw), products, now=when)
+    except discounts.DiscountRefused as refused:
+        raise BadRequest(422, f"discount_{refused.code}", discount_codes.refusal_text(refused), "discount_code",
+                         reason=refused.code) from None
+
+
 @bp.post("/quote")
 def quote():
     """Shipping options for items to a destination: cost, departure, delivery, taxes, ruled-out lines."""
@@ -182,7 +197,9 @@ def quote():
         wanted = _items(body)
         when = _when(body)
         products = _products(wanted)
-        result = quotes.quote_products(products, country, city, when, memo=memo)
+        applied = _discount(body, products, when)
+        result = quotes.quote_products(products, country, city, when, memo=memo,
+                                       discounts=applied.goods if applied else None)
     except BadRequest as bad:
         return _localised(bad.response(), lang)
     except routing.MissingExchangeRate as missing:
@@ -192,7 +209,7 @@ def quote():
               currency=missing.currency)), lang)
     except routing.InvalidQuoteRequest as invalid:
         return _localised(json_error(422, invalid.code, _("These items cannot be quoted.")), lang)
-    return _localised((jsonify(quote_to_json(result, lang, memo)), 200), lang)
+    return _localised((jsonify(quote_to_json(result, lang, memo, applied)), 200), lang)
 
 
 def _localised(answer, lang: str):

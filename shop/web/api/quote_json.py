@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from shop.domain import customs, routing
 from shop.domain.money import Money
-from shop.services import quotes
+from shop.services import discounts, quotes
 from shop.services.context import Memo
 from shop.web import words
 
@@ -34,16 +34,17 @@ def _jsonable(params: Mapping) -> dict:
     return out
 
 
-def quote_to_json(quote: routing.Quote, lang: str, memo: Memo | None = None) -> dict:
-    """A quote in CONTRACT.md's shape, its words in `lang`."""
+def quote_to_json(quote: routing.Quote, lang: str, memo: Memo | None = None,
+                  applied: discounts.Applied | None = None) -> dict:
+    """A quote in CONTRACT.md's shape, its words in `lang`; with a discount code, what it takes off."""
     current = get_locale()
     if current is not None and str(current) == lang:
-        return _quote_json(quote, lang, memo)
+        return _quote_json(quote, lang, memo, applied)
     with force_locale(lang):
-        return _quote_json(quote, lang, memo)
+        return _quote_json(quote, lang, memo, applied)
 
 
-def _quote_json(quote: routing.Quote, lang: str, memo: Memo | None) -> dict:
+def _quote_json(quote: routing.Quote, lang: str, memo: Memo | None, applied: discounts.Applied | None) -> dict:
     info = quotes.line_set(memo).info
     options = []
     over_limit = False
@@ -68,6 +69,12 @@ def _quote_json(quote: routing.Quote, lang: str, memo: Memo | None) -> dict:
             "delivery": _dates(option.delivery_earliest, option.delivery_latest),
             "over_order_limit": option.over_order_limit,
         })
+        if applied is not None:
+            # What the code takes off with this option: the goods' part and (free shipping) the shipping's;
+            # `taxes` are already on the price paid.
+            off = applied.total_off(option)
+            options[-1]["discount"] = {**_money(off), "goods": _money(applied.goods_total)["amount"],
+                                       "shipping": _money(off - applied.goods_total)["amount"]}
     ruled_out = [{
         "line": r.line,
         "line_name": info[r.line].name(lang) if r.line in info else r.line,
@@ -83,10 +90,14 @@ def _quote_json(quote: routing.Quote, lang: str, memo: Memo | None) -> dict:
     for sku in quote.unshippable:
         notices.append({"code": "unshippable", "sku": sku,
                         "message": _("No express line can carry %(sku)s to this destination.", sku=sku)})
-    return {
+    answer = {
         "destination": {"country": quote.destination.country, "city": quote.destination.city},
         "options": options,
         "ruled_out": ruled_out,
         "unshippable": list(quote.unshippable),
         "notices": notices,
     }
+    if applied is not None:
+        answer["discount"] = {"code": applied.code, "kind": applied.kind, "goods": _money(applied.goods_total),
+                              "skus": sorted(line.sku for line in applied.eligible)}
+    return answer

@@ -17,6 +17,7 @@ class CheckoutForm(FlaskForm):
     payment_method = StringField(_l("Payment"))
     id_name = StringField(_l("Name as on your ID card"))
     id_number = StringField(_l("PRC resident ID number"))
+    discount_code = StringField(_l("Discount code"))
     idempotency_key = HiddenField()
 
 

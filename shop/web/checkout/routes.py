@@ -15,8 +15,8 @@ from markupsafe import Markup
 from shop.domain import customs
 from shop.domain import orders as order_rules
 from shop.i18n import current_language
-from shop.services import addresses, clock, ordering, outbox, payments
-from shop.web import words
+from shop.services import addresses, clock, discounts, ordering, outbox, payments
+from shop.web import discount_codes, words
 from shop.web.checkout import bp, labels, shipping
 from shop.web.checkout.forms import ActionForm, CheckoutForm
 from shop.web.context import buyer_context
@@ -60,9 +60,11 @@ def _prefill(form: CheckoutForm) -> None:
 
 def _render(form: CheckoutForm, pairs, countries, *, status: int = 200, page_errors=(), quote=None):
     country = (form.country.data or "").upper()
+    discount = _discount(form, pairs)
     if quote is None:
         try:
-            quote = shipping.quote_view(pairs, country, form.city.data or "", form.phone.data or "")
+            quote = shipping.quote_view(pairs, country, form.city.data or "",
+                                        discount.applied if discount else None, phone=form.phone.data or "")
         except Exception:  # noqa: BLE001  a quoting problem must not take the whole page down
             log.exception("quoting the checkout failed")
             quote = None
@@ -71,7 +73,7 @@ def _render(form: CheckoutForm, pairs, countries, *, status: int = 200, page_err
     return render_template(
         "checkout/checkout.html", form=form, pairs=pairs, quote=quote, currency=currency, goods_cny=goods,
         countries=countries, payment_choices=_payment_choices(country), page_errors=list(page_errors),
-        selected_line=(form.line.data or "auto"), is_import=country == "CN",
+        selected_line=(form.line.data or "auto"), is_import=country == "CN", discount=discount,
         phone_example=_ltr(addresses.phone_example(country)) if country else None,
         postcode_example=_ltr(addresses.postcode_example(country)) if country else None,
     ), status
@@ -182,6 +184,28 @@ def _check(form: CheckoutForm, countries) -> dict | None:
     return values
 
 
+# ---- the discount code (the work is shop/web/discount_codes.py's) ---------------------------
+
+def _discount(form: CheckoutForm, pairs) -> discount_codes.Tried | None:
+    """The code in the form tried on the cart; a refusal is put beside the field."""
+    tried = discount_codes.try_code(discount_codes.typed_code(form.discount_code.data), pairs)
+    if tried is not None and tried.refusal and not form.discount_code.errors:
+        _set_error(form, "discount_code", tried.refusal)
+    return tried
+
+
+def _discount_to_place(form: CheckoutForm, pairs) -> tuple[bool, str | None]:
+    """(whether the order may be placed, the code to place it with); the code is kept for the cart."""
+    tried = _discount(form, pairs)
+    if tried is None:
+        discount_codes.keep_code("")
+        return True, None
+    if tried.applied is None:
+        return False, None
+    discount_codes.keep_code(tried.applied.code)
+    return True, tried.applied.code
+
+
 def _out_of_stock_messages(error: ordering.OutOfStock) -> list[str]:
     messages = []
     for name, (wanted, available) in error.shortages.items():
@@ -214,6 +238,7 @@ def checkout():
             flash(_("Your cart is empty."), "warning")
             return redirect(url_for("storefront.cart"))
         _prefill(form)
+        form.discount_code.data = discount_codes.kept_code()
         form.idempotency_key.data = secrets.token_urlsafe(24)
         return _render(form, pairs, countries)
 
@@ -234,7 +259,8 @@ def checkout():
         return redirect(url_for("storefront.cart"))
 
     values = _check(form, countries)
-    if values is None:
+    usable, discount_code = _discount_to_place(form, pairs)
+    if values is None or not usable:
         return _render(form, pairs, countries, status=400)
     address = ordering.ShippingAddress(name=values["name"], phone=values["phone"], country=values["country"],
                                        city=values["city"], address=values["address"], postcode=values["postcode"])
@@ -243,7 +269,11 @@ def checkout():
             user_id=current_user.id, email=current_user.email, lang=current_language(),
             items=[(p.id, q) for p, q in pairs], address=address, line=values["line"],
             payment_method=values["method"], currency=buyer_context().currency,
-            idempotency_key=key, id_name=values["id_name"], id_number=values["id_number"])
+            idempotency_key=key, id_name=values["id_name"], id_number=values["id_number"],
+            discount_code=discount_code)
+    except discounts.DiscountRefused as error:  # taken by another order meanwhile, say: nothing was placed
+        _set_error(form, "discount_code", discount_codes.refusal_text(error))
+        return _render(form, pairs, countries, status=409)
     except ordering.OutOfStock as error:
         return _render(form, pairs, countries, status=409, page_errors=_out_of_stock_messages(error))
     except ordering.ProductUnavailable:
@@ -272,6 +302,7 @@ def checkout():
         return redirect(url_for("storefront.cart"))
 
     outbox.deliver_quietly()  # the order took the cart's lines with it (same transaction)
+    discount_codes.keep_code("")  # used by this order
     if placed.payment_method == "stripe":
         return redirect(url_for("checkout.pay", number=placed.number), 303)
     flash(_("Thank you! Your order %(number)s is confirmed; you pay in cash on delivery.", number=placed.number),
@@ -286,8 +317,9 @@ def shipping_options():
     country = (request.args.get("country") or "").strip().upper()[:2]
     city = (request.args.get("city") or "").strip()[:80]
     pairs = shipping.cart_pairs()
+    tried = discount_codes.try_code(discount_codes.typed_code(request.args.get("discount_code")), pairs)
     try:
-        quote = shipping.quote_view(pairs, country, city)
+        quote = shipping.quote_view(pairs, country, city, tried.applied if tried else None)
     except Exception:  # noqa: BLE001
         log.exception("quoting for the options block failed")
         quote = None

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from shop.services import cart, ordering, quotes
+from shop.services import cart, discounts, ordering, quotes
 from shop.web import words
 from shop.web.checkout import labels
 from shop.web.context import buyer_context
@@ -35,6 +35,7 @@ class OptionView:
     earliest: dt.date
     latest: dt.date
     over_limit: bool
+    discount_cny: Decimal = Decimal(0)  # a discount code's, goods and shipping
 
 
 @dataclass
@@ -55,15 +56,18 @@ def _line_names(lang: str) -> dict[str, str]:
     return {code: info.name(lang) for code, info in quotes.line_set(buyer_context().memo).info.items()}
 
 
-def quote_view(pairs, country: str, city: str, phone: str = "") -> QuoteView | None:
-    """The options for this cart and destination, or None until both country and city are known
+def quote_view(pairs, country: str, city: str, applied: discounts.Applied | None = None,
+               phone: str = "") -> QuoteView | None:
+    """The options for this cart and destination, or None until both country and city are known;
+    with a discount code `applied`, taxes on the price paid and each option's total less the discount
     (with the recipient's phone, a monthly duty allowance counts what they were sent this month)."""
     if not pairs or not country or not city.strip():
         return None
     lang = buyer_context().lang
     names = _line_names(lang)
     product_names = {p.sku: (p.text(lang).name if p.text(lang) else p.sku) for p, _q in pairs}
-    quote = ordering.quote_items(pairs, country, city, recipient_phone=phone)
+    quote = ordering.quote_items(pairs, country, city, recipient_phone=phone,
+                                 discounts=applied.goods if applied else None)
     goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
     view = QuoteView(country, city)
     for option in quote.options:
@@ -73,8 +77,9 @@ def quote_view(pairs, country: str, city: str, phone: str = "") -> QuoteView | N
                                     [(product_names.get(sku, sku), q) for sku, q in s.items], s.departure,
                                     s.delivery_earliest, s.delivery_latest, s.cost) for s in option.shipments],
             cost_cny=option.cost, taxes_cny=option.taxes, tax_kind=option.tax_kind,
-            total_cny=goods + option.cost + option.taxes, earliest=option.delivery_earliest,
-            latest=option.delivery_latest, over_limit=option.over_order_limit))
+            total_cny=goods + option.cost + option.taxes - (applied.total_off(option) if applied else 0),
+            earliest=option.delivery_earliest, latest=option.delivery_latest, over_limit=option.over_order_limit,
+            discount_cny=applied.total_off(option) if applied else Decimal(0)))
     for ruled in quote.ruled_out:
         view.ruled_out.append((names.get(ruled.line, ruled.line),
                                words.ruling_text(ruled.line, ruled.code, ruled.params, buyer_context().memo)))

@@ -12,4 +12,4 @@ def _language():
     g.lang = office_language()
 
 
-from shop.web.merchant import routes  # noqa: E402,F401
+from shop.web.merchant import discounts, routes  # noqa: E402,F401

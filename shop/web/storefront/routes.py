@@ -11,6 +11,7 @@ from shop.extensions import db
 from shop.i18n import LANG_COOKIE, LANGUAGES, OFFICE_LANG_COOKIE, current_language, is_office_path, negotiated_language
 from shop.services import cart as carts
 from shop.services import catalogue, pricing, search
+from shop.web import discount_codes
 from shop.web.context import CURRENCY_COOKIE, buyer_context, keep_cart
 from shop.web.redirects import local_path, switch_language
 from shop.web.storefront import bp, root_bp
@@ -186,8 +187,36 @@ def cart():
     lines = carts.cart_lines(ctx)
     stock = catalogue.stock_available(line.product.id for line in lines)
     total_cny = sum((line.subtotal_cny for line in lines), start=Decimal(0))
+    discount = discount_codes.try_code(discount_codes.kept_code(), [(line.product, line.quantity) for line in lines])
     return render_template("storefront/cart.html", lines=lines, stock=stock, total_cny=total_cny,
-                           tree=catalogue.category_nodes(ctx.memo))
+                           tree=catalogue.category_nodes(ctx.memo), discount=discount)
+
+
+@bp.app_template_global("discount_kind")
+def discount_kind(applied) -> str:
+    """What a discount code gives, in words (for every page that shows a discount line)."""
+    return discount_codes.kind_text(applied)
+
+
+@bp.post("/cart/discount")
+def cart_discount():
+    """Apply the discount code in field `discount_code` (or take it off with `remove`); a code that
+    cannot be used is refused with its reason and changes nothing."""
+    if "remove" in request.form:
+        discount_codes.keep_code("")
+        flash(_("The discount code is taken off."), "success")
+        return redirect(url_for(".cart"), 303)
+    typed = discount_codes.typed_code(request.form.get("discount_code"))
+    lines = carts.cart_lines(buyer_context())
+    tried = discount_codes.try_code(typed, [(line.product, line.quantity) for line in lines])
+    if tried is None:
+        flash(_("Please enter a discount code."), "error")
+    elif tried.applied is None:
+        flash(tried.refusal or "", "error")
+    else:
+        discount_codes.keep_code(tried.applied.code)
+        flash(_("Discount code %(code)s applied.", code=tried.applied.code), "success")
+    return redirect(url_for(".cart"), 303)
 
 
 @bp.post("/cart/update")
