@@ -4,6 +4,7 @@ money may still go back, which units a buyer may still send back, and whether th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,7 @@ MAX_REASON = 500
 MAX_UNITS = 100_000
 RETURN_CONDITIONS = ("saleable", "damaged")
 ZERO = Decimal(0)
+_DECIMAL = re.compile(r"[0-9]{1,12}(\.[0-9]{1,4})?")
 
 
 class RefundRefused(Exception):
@@ -109,7 +111,7 @@ def amount_from_text(text: str, currency: str) -> Decimal:
     """A positive amount in `currency` from what staff typed ("12.50", "12,50"). Refused: not a number,
     nought or below, more decimals than the currency has, or absurdly large."""
     cleaned = (text or "").strip().replace(",", ".").replace(" ", "")
-    if not cleaned or len(cleaned) > 20:
+    if not cleaned or len(cleaned) > 20 or not _DECIMAL.fullmatch(cleaned):
         raise RefundRefused("bad_amount")
     try:
         amount = Decimal(cleaned)

@@ -208,8 +208,10 @@ def refunds_of(number: str) -> list[RefundView]:
     order = _order(number)
     rows = _refund_rows(order.id)
     ids = {r.user_id for r in rows if r.user_id is not None}
-    emails = dict(db.session.execute(sa.select(User.id, User.email).where(User.id.in_(ids))).tuples().all()) \
-        if ids else {}
+    emails: dict[int, str] = {}
+    if ids:
+        emails = {user_id: email for user_id, email in db.session.execute(
+            sa.select(User.id, User.email).where(User.id.in_(ids)))}
     return [_view(row, emails) for row in rows]
 
 
