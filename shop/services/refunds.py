@@ -48,6 +48,7 @@ MANUAL_METHODS = ("cash", "bank_transfer", "other")
 KINDS = ("full", "lines", "amount")
 MAX_REFERENCE = 120
 MAX_ATTEMPTS = 8
+MAX_ID = 2**31  # ids beyond an integer column's range name no row (and must not reach PostgreSQL)
 # A payment a cancellation refunded whole, through the payment's own refund (before refunds had rows).
 WHOLE_REFUND_STATUSES = ("refund_pending", "refunded", "refund_failed")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -418,7 +419,7 @@ def retry_refund(number: str, refund_id: int, user: User) -> RefundView:
     """Staff try a failed card refund again, with the same idempotency key."""
     with write_transaction():
         order = lock_order(number)
-        refund = db.session.get(Refund, refund_id)
+        refund = db.session.get(Refund, refund_id) if 0 < refund_id < MAX_ID else None
         if refund is None or refund.order_id != order.id:
             raise RefundRefused("unknown_refund")
         if refund.status != "failed":

@@ -212,7 +212,7 @@ def _customs_reference(order: Order, chosen: dict[int, int]) -> str:
 
 
 def _locked_return(order: Order, return_id: int) -> ReturnRequest:
-    row = db.session.get(ReturnRequest, return_id)
+    row = db.session.get(ReturnRequest, return_id) if 0 < return_id < refunds.MAX_ID else None
     if row is None or row.order_id != order.id:
         raise RefundRefused("unknown_return")
     return row

@@ -305,3 +305,28 @@ def test_a_return_in_urdu_reads_right_to_left(app, buyer, world):
         number = delivered(world, items=TEA)
     page = buyer.client.get(f"/ur/orders/{number}").get_data(as_text=True)
     assert 'dir="rtl"' in page and 'id="return-form"' in page
+
+
+@pytest.mark.parametrize("path", ["returns/99999999999999999999/decision", "returns/0/receive",
+                                  "refunds/99999999999999999999/retry", "returns/2147483648/receive"])
+def test_ids_beyond_any_row_are_refused_in_words(app, desk, world, path):
+    with app.app_context():
+        number = delivered(world, items=TEA)
+    response = desk.post(f"/admin/orders/{number}/{path}", decision="approve")
+    assert response.status_code == 303
+    page = desk.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "There is no such" in page
+
+
+def test_another_orders_return_cannot_be_answered_through_this_order(app, desk, buyer, world):
+    with app.app_context():
+        first = delivered(world, items=TEA)
+        second = delivered(world, items=TEA)
+        tea = line_ids(first)["TEA-BLACK"]
+    ask(buyer, first, **{f"line_{tea}": "1", "reason": "x"})
+    with app.app_context():
+        [request] = requests_of(first)
+    page = desk.post_and_follow(f"/admin/orders/{second}/returns/{request.id}/decision", decision="approve")
+    assert "There is no such return on this order." in flashes(page)
+    with app.app_context():
+        assert requests_of(first)[0].status == "requested"
