@@ -261,3 +261,22 @@ def test_the_buyer_sees_the_refunds_on_the_order_page(app, desk, buyer, world):
     assert "staff@desk.example" not in page
     ru = buyer.client.get(f"/ru/orders/{number}").get_data(as_text=True)
     assert "Частично возвращён" in ru or "Возврат" in ru
+
+
+def test_a_parcel_on_its_way_is_refunded_only_in_full(app, world, gateway):
+    from shop.models import Payment
+    with app.app_context():
+        number = world.order(items=TEA, status="shipped", payment_method="stripe")
+        order = db.session.scalar(sa.select(Order).where(Order.number == number))
+        db.session.add(Payment(order_id=order.id, provider="stripe", provider_ref="pi_lost", amount_minor=13000,
+                               currency="CNY", status="succeeded"))
+        db.session.commit()
+        staff = db.session.get(User, world.users["staff"])
+        state = refunds.refundable(number)
+        assert state.may_refund and not state.may_refund_in_part
+        with pytest.raises(refunds.RefundRefused) as refused:
+            refunds.issue_refund(number, staff, refunds.RefundRequest(kind="amount", amount="10"))
+        assert refused.value.code == "not_now"
+        done = refunds.issue_refund(number, staff, refunds.RefundRequest(kind="full", reason="parcel lost"))
+        assert done.amount == Decimal("130.00") and status_of(number) == "refunded"
+        assert gateway.refunds[0]["amount_minor"] == 13000
