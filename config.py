@@ -54,6 +54,8 @@ class Config:
     MAIL_DIR = os.environ.get("MAIL_DIR") or str(INSTANCE / "mail")
     # A lot must not expire within this many days after the delivery date to be allocated.
     EXPIRY_MARGIN_DAYS = int(os.environ.get("EXPIRY_MARGIN_DAYS", "14"))
+    # Days after delivery a buyer may ask to send goods back.
+    RETURN_DAYS = int(os.environ.get("RETURN_DAYS", "14"))
     # Currencies Stripe may charge in, comma-separated (others are charged in CNY); unset = all.
     STRIPE_CURRENCIES = [c.strip().upper() for c in os.environ.get("STRIPE_CURRENCIES", "").split(",") if c.strip()]
     # Offer Alipay and WeChat Pay beside the card: "1"/"0"; unset = in production only.

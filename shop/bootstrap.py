@@ -15,7 +15,7 @@ EXTENSION = "shop.registry"
 # The config keys the registry is built from: when one of them changes (a test, an operator's
 # shell) the registry is built again on next use.
 CONFIG_KEYS = (
-    "SHOP_ENV", "SECRET_KEY", "SHOP_BASE_URL", "PAYMENT_DEADLINE_MINUTES", "EXPIRY_MARGIN_DAYS",
+    "SHOP_ENV", "SECRET_KEY", "SHOP_BASE_URL", "PAYMENT_DEADLINE_MINUTES", "EXPIRY_MARGIN_DAYS", "RETURN_DAYS",
     "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "STRIPE_JS_URL",
     "STRIPE_CURRENCIES", "STRIPE_WALLETS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
     "MAIL_PASSWORD", "MAIL_FROM", "MAIL_DIR",

@@ -702,3 +702,92 @@ class DiscountRedemption(Model):
     @property
     def total_cny(self) -> Decimal:
         return Decimal(self.goods_cny) + Decimal(self.shipping_cny)
+
+
+REFUND_STATUSES = ("pending", "succeeded", "failed")
+REFUND_METHODS = ("stripe", "cash", "bank_transfer", "other")
+
+
+class Refund(Model):
+    """Money given back on an order, in full or in part: its amount in the currency paid, the goods and
+    taxes it covers (in yuan), the lines and units, how it was paid out and who decided it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("order.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payment.id"))
+    return_id: Mapped[int | None] = mapped_column(sa.ForeignKey("return_request.id"))
+    kind: Mapped[str] = mapped_column(sa.String(8))  # full | lines | amount
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    amount_cny: Mapped[Decimal] = mapped_column(Money)
+    goods_cny: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    tax_cny: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    lines: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"line_id", "sku", "quantity"}]
+    method: Mapped[str] = mapped_column(sa.String(16))
+    reference: Mapped[str] = mapped_column(sa.String(120), default="")
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("amount > 0 AND amount_cny >= 0 AND goods_cny >= 0 AND tax_cny >= 0",
+                           name="amounts_valid"),
+        sa.CheckConstraint("kind IN ('full','lines','amount')", name="kind_known"),
+        _one_of("status", REFUND_STATUSES, "status_known"),
+        _one_of("method", REFUND_METHODS, "method_known"),
+    )
+
+
+RETURN_STATUSES = ("requested", "approved", "refused", "received")
+
+
+class ReturnRequest(Model):
+    """A buyer's request to send goods back, staff's answer, and what arrived at the zone."""
+
+    __tablename__ = "return_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("order.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    status: Mapped[str] = mapped_column(sa.String(16), default="requested")
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    staff_message: Mapped[str] = mapped_column(sa.String(1000), default="")
+    # The customs entries of the lots the goods came from (a CBEC import return keeps its declaration).
+    customs_reference: Mapped[str] = mapped_column(sa.String(200), default="")
+    request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    received_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    received_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    order: Mapped[Order] = relationship()
+    lines: Mapped[list[ReturnLine]] = relationship(back_populates="request", cascade="all, delete-orphan",
+                                                   order_by="ReturnLine.id")
+
+    __table_args__ = (_one_of("status", RETURN_STATUSES, "status_known"),)
+
+
+class ReturnLine(Model):
+    """Units of one order line asked back, and the condition they arrived in."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(sa.ForeignKey("return_request.id", ondelete="CASCADE"), index=True)
+    order_line_id: Mapped[int] = mapped_column(sa.ForeignKey("order_line.id"))
+    quantity: Mapped[int] = mapped_column()
+    condition: Mapped[str | None] = mapped_column(sa.String(16))  # saleable | damaged, once received
+
+    request: Mapped[ReturnRequest] = relationship(back_populates="lines")
+    order_line: Mapped[OrderLine] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+        sa.CheckConstraint("condition IS NULL OR condition IN ('saleable','damaged')", name="condition_known"),
+    )

@@ -157,8 +157,9 @@ def _reconcile() -> dict[str, str]:
 
 
 def _retry_refunds() -> list[int]:
-    from shop.services import outbox, payments
+    from shop.services import outbox, payments, refunds
     done = payments.retry_failed_refunds()
+    refunds.retry_failed_refund_rows()
     outbox.deliver_quietly()
     return done
 

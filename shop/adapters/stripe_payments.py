@@ -67,9 +67,12 @@ class StripeGateway:
     def cancel_intent(self, intent_id: str) -> None:
         self._call(self._client.v1.payment_intents.cancel, intent_id)
 
-    def refund(self, intent_id: str, *, metadata: dict[str, str], idempotency_key: str) -> str:
-        refund = self._call(self._client.v1.refunds.create,
-                            params={"payment_intent": intent_id, "metadata": metadata},
+    def refund(self, intent_id: str, *, metadata: dict[str, str], idempotency_key: str,
+               amount_minor: int | None = None) -> str:
+        params: dict = {"payment_intent": intent_id, "metadata": metadata}
+        if amount_minor is not None:
+            params["amount"] = amount_minor
+        refund = self._call(self._client.v1.refunds.create, params=params,
                             options={"idempotency_key": idempotency_key})
         return str(refund.get("id") or "")
 

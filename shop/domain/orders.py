@@ -24,6 +24,8 @@ class OrderStatus(str, Enum):
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"  # delivered, part of the money given back
+    RETURNED = "returned"  # delivered, and every unit came back to the zone
 
 
 class ShipmentStatus(str, Enum):
@@ -48,6 +50,8 @@ class OrderEvent(str, Enum):
     CANCEL = "cancel"
     REFUND = "refund"
     EXPIRE = "expire"
+    PARTIAL_REFUND = "partial_refund"
+    RETURN = "return"
 
 
 _S = OrderStatus
@@ -77,7 +81,6 @@ _PREPAID: dict[OrderStatus, dict[OrderEvent, OrderStatus]] = {
     _S.PICKING: {_E.PACK: _S.PACKED, _E.CANCEL: _S.REFUNDED, _E.REFUND: _S.REFUNDED},
     _S.PACKED: {_E.SHIP: _S.SHIPPED, _E.CANCEL: _S.REFUNDED, _E.REFUND: _S.REFUNDED},
     _S.SHIPPED: {_E.DELIVER: _S.DELIVERED, _E.REFUND: _S.REFUNDED},
-    _S.DELIVERED: {_E.REFUND: _S.REFUNDED},
 }
 # Cash on delivery: no payment step and no deadline; the courier's collection on
 # delivery is the payment, so only a delivered COD order can be refunded.
@@ -86,8 +89,17 @@ _CASH_ON_DELIVERY: dict[OrderStatus, dict[OrderEvent, OrderStatus]] = {
     _S.PICKING: {_E.PACK: _S.PACKED, _E.CANCEL: _S.CANCELLED},
     _S.PACKED: {_E.SHIP: _S.SHIPPED, _E.CANCEL: _S.CANCELLED},
     _S.SHIPPED: {_E.DELIVER: _S.DELIVERED},
-    _S.DELIVERED: {_E.REFUND: _S.REFUNDED},
 }
+# After delivery, in both modes: money back in part or whole, goods back in whole. Once every unit
+# came back the order stays `returned`, whatever more money is refunded.
+_AFTER_DELIVERY: dict[OrderStatus, dict[OrderEvent, OrderStatus]] = {
+    _S.DELIVERED: {_E.REFUND: _S.REFUNDED, _E.PARTIAL_REFUND: _S.PARTIALLY_REFUNDED, _E.RETURN: _S.RETURNED},
+    _S.PARTIALLY_REFUNDED: {_E.REFUND: _S.REFUNDED, _E.PARTIAL_REFUND: _S.PARTIALLY_REFUNDED,
+                            _E.RETURN: _S.RETURNED},
+    _S.RETURNED: {_E.REFUND: _S.RETURNED, _E.PARTIAL_REFUND: _S.RETURNED},
+}
+_PREPAID.update(_AFTER_DELIVERY)
+_CASH_ON_DELIVERY.update(_AFTER_DELIVERY)
 
 
 class OrderError(Exception):
@@ -152,7 +164,7 @@ def transition(
         target=target,
         marks_paid=event is _E.PAY or (cash_on_delivery and event is _E.DELIVER),
         releases_stock=releases_stock(status, target),
-        refunds_payment=target is _S.REFUNDED,
+        refunds_payment=target is _S.REFUNDED or event in (_E.REFUND, _E.PARTIAL_REFUND),
     )
 
 

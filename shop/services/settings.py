@@ -15,6 +15,7 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"
     payment_deadline_minutes: int = 30
     expiry_margin_days: int = 14
+    return_days: int = 14
     stripe_publishable_key: str | None = None
     stripe_js_url: str = "https://js.stripe.com/v3/"
     # Currencies the Stripe account settles; empty = all.
@@ -35,6 +36,7 @@ class Settings:
             base_url=str(config.get("SHOP_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             payment_deadline_minutes=int(config.get("PAYMENT_DEADLINE_MINUTES", 30)),
             expiry_margin_days=int(config.get("EXPIRY_MARGIN_DAYS", 14)),
+            return_days=int(config.get("RETURN_DAYS", 14)),
             stripe_publishable_key=config.get("STRIPE_PUBLISHABLE_KEY") or None,
             stripe_js_url=str(config.get("STRIPE_JS_URL") or "https://js.stripe.com/v3/"),
             stripe_currencies=_codes(config.get("STRIPE_CURRENCIES")),

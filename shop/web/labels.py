@@ -11,6 +11,8 @@ ORDER_STATUS = {
     "delivered": _l("Delivered"),
     "cancelled": _l("Cancelled"),
     "refunded": _l("Refunded"),
+    "partially_refunded": _l("Partly refunded"),
+    "returned": _l("Returned"),
 }
 
 

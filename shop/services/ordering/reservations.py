@@ -27,22 +27,28 @@ class Aftermath:
 
 
 def release_stock(order: Order, user_id: int | None, note: str) -> None:
-    """Give back what the order still holds, lot by lot, as 'release' rows in the ledger, and its
+    """Give back what the order still holds, lot by lot, as 'release' rows in the ledger: units still
+    reserved go back to the lot's free stock, and units already picked into a tote (taken off hand)
+    go back on hand in the same lot, so a cancelled order leaves every lot as it found it; and its
     use of a discount code (the code's row is locked before the lots: shop/services/locking.py)."""
     discounts.give_back(order)
-    held = dict(db.session.execute(
-        sa.select(StockMove.lot_id, sa.func.sum(StockMove.reserved_delta))
-        .where(StockMove.order_id == order.id).group_by(StockMove.lot_id)).all())
-    held = {lot_id: int(amount) for lot_id, amount in held.items() if amount and int(amount) > 0}
-    if held:
-        lots = locking.lock_lots(Lot.id.in_(held))
+    sums = db.session.execute(
+        sa.select(StockMove.lot_id, sa.func.sum(StockMove.reserved_delta), sa.func.sum(StockMove.on_hand_delta))
+        .where(StockMove.order_id == order.id).group_by(StockMove.lot_id)).all()
+    reserved = {lot_id: int(r or 0) for lot_id, r, _ in sums if r and int(r) > 0}
+    picked = {lot_id: -int(h or 0) for lot_id, _, h in sums if h and int(h) < 0}
+    if reserved or picked:
+        lots = locking.lock_lots(Lot.id.in_(set(reserved) | set(picked)))
         for lot in lots:
-            amount = min(held[lot.id], lot.reserved)
-            if amount <= 0:
+            amount = min(reserved.get(lot.id, 0), lot.reserved)
+            back = picked.get(lot.id, 0)
+            if amount <= 0 and back <= 0:
                 continue
-            lot.reserved -= amount
-            db.session.add(StockMove(lot_id=lot.id, kind="release", reserved_delta=-amount, order_id=order.id,
-                                     user_id=user_id, note=note))
+            lot.reserved -= max(amount, 0)
+            lot.on_hand += back
+            db.session.add(StockMove(lot_id=lot.id, kind="release", reserved_delta=-max(amount, 0),
+                                     on_hand_delta=back, order_id=order.id, user_id=user_id,
+                                     note=(note + ", picked stock back on the shelf")[:200] if back else note))
     departures = {d.id: d for d in locking.lock_departures(
         Departure.id.in_({s.departure_id for s in order.shipments if s.departure_id is not None}))}
     for shipment in order.shipments:

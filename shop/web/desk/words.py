@@ -11,6 +11,7 @@ from shop.domain.orders import IllegalTransition
 from shop.services import order_desk, ordering, payments
 from shop.web.fulfilment.words import PAYMENT_METHOD, status_name
 from shop.web.labels import ORDER_STATUS
+from shop.web.templating import money
 
 PAYMENT_STATUS = {
     "created": _l("Created"),
@@ -55,6 +56,13 @@ AUDIT_ACTION = {
     "order.deliver": _l("Delivered"),
     "order.rollover": _l("Moved to a later departure"),
     "order.rollover_failed": _l("Could not be moved to a later departure"),
+    "refund.succeeded": _l("Refund went through"),
+    "refund.failed": _l("Refund failed"),
+    "refund.retry": _l("Refund tried again"),
+    "return.request": _l("Return asked for by the buyer"),
+    "return.approve": _l("Return approved"),
+    "return.refuse": _l("Return refused"),
+    "return.receive": _l("Returned goods received"),
 }
 
 
@@ -68,6 +76,9 @@ def event_text(event: str, data: dict[str, Any]) -> str:
         return _("Cancelled")
     if event == "note":
         return _("Note added")
+    if event == "order.refund":
+        return _("Refund of %(amount)s decided",
+                 amount=money(data.get("amount") or 0, str(data.get("currency") or "CNY")))
     if event == "payment":
         return _("Payment %(provider)s: %(status)s", provider=status_name(PAYMENT_METHOD, str(data.get("provider"))),
                  status=status_name(PAYMENT_STATUS, str(data.get("status", ""))))
