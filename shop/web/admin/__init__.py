@@ -12,4 +12,4 @@ def _language():
     g.lang = negotiated_language()
 
 
-from shop.web.admin import routes  # noqa: E402,F401
+from shop.web.admin import operator_tokens, routes  # noqa: E402,F401
