@@ -91,7 +91,10 @@ def _moment(raw: object, now: dt.datetime) -> tuple[dt.datetime | None, str | No
         return None, "not_iso"
     if moment.tzinfo is None or moment.utcoffset() is None:
         return None, "needs_offset"
-    moment = moment.astimezone(dt.UTC).replace(microsecond=0)
+    try:
+        moment = moment.astimezone(dt.UTC).replace(microsecond=0)
+    except OverflowError:  # the first or the last day Python can count, moved past its end
+        return None, "too_old" if moment.year == dt.MINYEAR else "in_future"
     if moment > now + FUTURE_SLACK:
         return None, "in_future"
     if moment < now - AT_EARLIEST:
