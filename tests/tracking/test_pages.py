@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from shop.extensions import db
 from shop.models import OperatorToken, Order, OutboxMessage, ShipmentEvent
 from shop.services import tracking
-from tests.tracking.conftest import ACCOUNTS, PASSWORD, bearer, now, ship
 from tests.support import csrf_from
+from tests.tracking.conftest import ACCOUNTS, PASSWORD, bearer, now, ship
 
 
 def flashes(html: str) -> list[str]:
