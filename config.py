@@ -30,6 +30,7 @@ class Config:
                              or f"sqlitefile:///{INSTANCE / 'ratelimits.db'}")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "shop")
     MERCHANT_API_RATE_LIMIT = os.environ.get("MERCHANT_API_RATE_LIMIT") or "300 per minute"
+    OPERATOR_API_RATE_LIMIT = os.environ.get("OPERATOR_API_RATE_LIMIT") or "600 per minute"
     # Largest request body accepted (bytes); larger answers 413. CSV imports fit well within it.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))
     RATELIMIT_HEADERS_ENABLED = True

@@ -178,6 +178,19 @@ def reindex_search_command():
     click.echo(f"Search index rebuilt for {count} products.")
 
 
+@shop_cli.command("create-operator-token")
+@click.argument("line_code")
+@click.option("--name", default="", help="Who or what uses the token (default: the line's code).")
+def create_operator_token_command(line_code: str, name: str) -> None:
+    """Print a new API token for the operator of an express line (tracking events); shown only this once."""
+    from shop.services import tracking
+    try:
+        _token, secret = tracking.create_operator_token(line_code, name, None)
+    except tracking.LineNotFound:
+        raise click.ClickException(f"no express line {line_code[:40]!r}") from None
+    click.echo(secret)
+
+
 @shop_cli.command("import-listings")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--merchant", "merchant_slug", required=True, help="The merchant whose listings these are.")

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.domain import money
 from shop.domain.allocation import CustomsStatus
 from shop.domain.orders import OrderStatus, ShipmentStatus
 from shop.domain.payments import PaymentStatus
+from shop.domain.tracking import CarrierStatus
 from shop.extensions import db
 
 if TYPE_CHECKING:
@@ -790,4 +791,46 @@ class ReturnLine(Model):
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
         sa.CheckConstraint("condition IS NULL OR condition IN ('saleable','damaged')", name="condition_known"),
+    )
+
+
+class OperatorToken(Model):
+    """A bearer token for the operator of one express line (tracking events); only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(sa.ForeignKey("express_line.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+
+    line: Mapped[ExpressLine] = relationship()
+
+
+CARRIER_STATUSES = _values(CarrierStatus)
+
+
+class ShipmentEvent(Model):
+    """What happened to a parcel after it left the zone, as its line's operator (or staff) reported it;
+    one row per (parcel, status, moment), so a repeated report is the same event."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipment.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    place: Mapped[str] = mapped_column(sa.String(120), default="")
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("operator_token.id"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    shipment: Mapped[Shipment] = relationship(
+        backref=backref("events", order_by="[ShipmentEvent.at, ShipmentEvent.id]",
+                               cascade="all, delete-orphan", passive_deletes=True))
+
+    __table_args__ = (
+        sa.UniqueConstraint("shipment_id", "status", "at", name="uq_shipment_event_status_at"),
+        _one_of("status", CARRIER_STATUSES, "status_known"),
     )

@@ -33,7 +33,7 @@ from shop.models import (
     StockMove,
     User,
 )
-from shop.services import payments
+from shop.services import payments, tracking
 from shop.services.payments import PaymentIssue
 
 __all__ = [
@@ -446,7 +446,8 @@ def order_detail(number: str) -> OrderDetail:
                               delivery_earliest=s.delivery_earliest, delivery_latest=s.delivery_latest)
                  for s in sorted(order.shipments, key=lambda row: row.id)]
     buyer = emails.get(order.user_id) if order.user_id is not None else None
-    timeline = _timeline(order, buyer, audits, moves, paid, notes, emails)
+    timeline = sorted(_timeline(order, buyer, audits, moves, paid, notes, emails) + _carrier_timeline(order.number),
+                      key=lambda entry: entry.at)
     return OrderDetail(
         number=order.number, status=order.status, flow=order.flow,
         customs_status=NOT_FILED if order.flow == "import" else None, payment_method=order.payment_method,
@@ -498,6 +499,14 @@ def _timeline(order: Order, buyer: str | None, audits: list[AuditLog], moves: li
     for note in notes:
         entries.append(TimelineEntry(aware(note.created_at), "note", who(note.user_id), {}))
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def _carrier_timeline(number: str) -> list[TimelineEntry]:
+    """What the carriers (or staff, by hand) reported for the order's parcels after they left the zone."""
+    return [TimelineEntry(event.at, "carrier", event.who, {"status": event.status, "place": event.place,
+                                                            "note": event.note, "waybill": event.tracking_number,
+                                                            "source": event.source})
+            for events in tracking.events_by_shipment(number).values() for event in events]
 
 
 # ---- notes ------------------------------------------------------------------------------------

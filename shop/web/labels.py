@@ -20,3 +20,15 @@ def label(table: dict, code: str) -> str:
     """The translated word for `code` in `table`, or the code itself when it has none."""
     value = table.get(code)
     return str(value) if value is not None else code
+
+
+# What the carrier reports for a parcel after it left the zone (shop.domain.tracking.CarrierStatus).
+CARRIER_STATUS = {
+    "in_transit": _l("In transit"),
+    "arrived_hub": _l("Arrived at a sorting hub"),
+    "customs_cleared": _l("Cleared customs"),
+    "out_for_delivery": _l("Out for delivery"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Delivery attempt failed"),
+    "returned": _l("Returned to sender"),
+}

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 from flask import Flask, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale
 
 from shop.i18n import BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, LANGUAGES, current_language, is_rtl
 from shop.services import pricing
@@ -61,4 +61,4 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     app.jinja_env.globals.update(money=money, price=price, format_date=format_date, clock=words.clock,
-                                 moment=words.moment)
+                                 moment=words.moment, format_datetime=format_datetime, format_time=format_time)

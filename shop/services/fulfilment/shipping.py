@@ -9,6 +9,7 @@ from shop.database import write_transaction
 from shop.domain import orders
 from shop.extensions import db
 from shop.models import Order, Shipment, User, Wave
+from shop.services import outbox
 from shop.services.audit import audit as _audit
 from shop.services.fulfilment.errors import NotFound, WrongStatus
 from shop.services.fulfilment.locks import lock_departure, lock_orders
@@ -36,6 +37,7 @@ def ship_departure(departure_id: int, user_id: int | None) -> Shipped:
         shipped = [s for s in shipments if s.status == "packed"]
         for shipment in shipped:
             shipment.status = "shipped"
+            _tell_shipped(locked[shipment.order_id], shipment, user_id)
         done = []
         for order in locked.values():
             live = [s for s in order.shipments if s.status != "cancelled"]
@@ -52,6 +54,16 @@ def ship_departure(departure_id: int, user_id: int | None) -> Shipped:
             _audit(user_id, "departure.ship", "departure", departure.id,
                    {"waybills": [s.waybill for s in shipped], "orders_shipped": done, "left_behind": int(left)})
         return Shipped(len(shipped), tuple(done), int(left))
+
+
+def _tell_shipped(order: Order, shipment: Shipment, user_id: int | None) -> None:
+    """On the order's timeline, and in the buyer's mail: which line carries the parcel, its tracking
+    number and when it should arrive."""
+    _audit(user_id, "order.ship", "order", order.number, {"waybill": shipment.waybill, "line": shipment.line.code})
+    outbox.enqueue(order.email, "shipment_shipped", order.lang, order=outbox.order_params(order, order.lang),
+                   line_name=shipment.line.display_name(order.lang), tracking_number=shipment.waybill,
+                   delivery_earliest=shipment.delivery_earliest.isoformat(),
+                   delivery_latest=shipment.delivery_latest.isoformat(), link=outbox.order_link(order))
 
 
 @dataclass(frozen=True)

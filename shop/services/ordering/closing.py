@@ -59,18 +59,25 @@ def record_delivery(order_number: str, staff_user: User, now: dt.datetime | None
     now = now or utcnow()
     with write_transaction():
         order = lock_order(order_number)
-        cod = order.payment_method == "cod"
-        if not orders.can(order.status, orders.OrderEvent.DELIVER, cash_on_delivery=cod):
+        if not orders.can(order.status, orders.OrderEvent.DELIVER, cash_on_delivery=order.payment_method == "cod"):
             raise CannotDeliver(order.status)
-        step = orders.apply_event(order, orders.OrderEvent.DELIVER)
         for shipment in order.shipments:
             if shipment.status != "cancelled":
                 shipment.status = "delivered"
-        if step.marks_paid:
-            order.paid_at = now
-            amount = Money(order.total_in_currency(), order.currency)
-            order.payments.append(Payment(provider="cod", amount_minor=to_minor_units(amount),
-                                          currency=order.currency, status="succeeded"))
-        db.session.add(AuditLog(user_id=staff_user.id, action="order.deliver", entity="order",
-                                entity_id=order.number, data={"cash_collected": step.marks_paid}))
+        deliver(order, staff_user.id, now)
     return order.status
+
+
+def deliver(order: Order, user_id: int | None, now: dt.datetime, data: dict[str, object] | None = None) -> None:
+    """Inside the caller's transaction, with the order locked and its parcels delivered: the order is
+    delivered (a cash-on-delivery order is paid then), on the audit trail, and its buyer mailed."""
+    step = orders.apply_event(order, orders.OrderEvent.DELIVER)
+    if step.marks_paid:
+        order.paid_at = now
+        amount = Money(order.total_in_currency(), order.currency)
+        order.payments.append(Payment(provider="cod", amount_minor=to_minor_units(amount),
+                                      currency=order.currency, status="succeeded"))
+    db.session.add(AuditLog(user_id=user_id, action="order.deliver", entity="order",
+                            entity_id=order.number, data={"cash_collected": step.marks_paid, **(data or {})}))
+    outbox.enqueue(order.email, "order_delivered", order.lang, order=outbox.order_params(order, order.lang),
+                   cash_collected=step.marks_paid, link=outbox.order_link(order))

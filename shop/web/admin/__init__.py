@@ -12,4 +12,4 @@ def _language():
     g.lang = office_language()
 
 
-from shop.web.admin import discounts, routes  # noqa: E402,F401
+from shop.web.admin import discounts, operator_tokens, routes  # noqa: E402,F401

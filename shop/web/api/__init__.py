@@ -11,4 +11,5 @@ from shop.web.api import (  # noqa: E402,F401
     openapi,
     quote,
     routes,
+    tracking,
 )

@@ -3,9 +3,11 @@ from typing import Any
 
 from flask import jsonify
 
+from shop.domain.tracking import NOTE_MAX, PLACE_MAX, CarrierStatus
 from shop.i18n import LANGUAGES
 from shop.web.api import bp
 
+CARRIER_STATUSES = tuple(status.value for status in CarrierStatus)
 MONEY = {"type": "object", "required": ["amount", "currency"],
          "properties": {"amount": {"type": "string", "pattern": r"^\d+\.\d{2}$"},
                         "currency": {"type": "string", "minLength": 3, "maxLength": 3}}}
@@ -92,6 +94,30 @@ LOT_BODY = {
     },
 }
 
+CARRIER_EVENT_BODY = {
+    "type": "object", "required": ["status", "at"],
+    "description": "Idempotent on (tracking number, status, at): the same report again answers 200 with the event "
+                   "recorded first. Other keys are ignored.",
+    "properties": {
+        "status": {"type": "string", "enum": list(CARRIER_STATUSES)},
+        "at": {"type": "string", "format": "date-time",
+               "description": "when it happened, ISO 8601 with its offset; at most 15 minutes ahead of the shop's "
+                              "clock, at most a year ago"},
+        "place": {"type": "string", "maxLength": PLACE_MAX}, "note": {"type": "string", "maxLength": NOTE_MAX},
+    },
+}
+CARRIER_EVENT = {
+    "type": "object", "required": ["id", "tracking_number", "status", "at", "place", "note", "source",
+                                   "shipment_status"],
+    "properties": {
+        "id": {"type": "integer"}, "tracking_number": {"type": "string"},
+        "status": {"type": "string", "enum": list(CARRIER_STATUSES)},
+        "at": {"type": "string", "format": "date-time"}, "place": {"type": "string"}, "note": {"type": "string"},
+        "source": {"type": "string", "enum": ["operator", "staff"]},
+        "shipment_status": {"type": "string", "description": "the parcel's status once the event is recorded"},
+    },
+}
+
 
 def _body(schema: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
@@ -112,8 +138,11 @@ def spec() -> dict:
         "info": {"title": "Kashgar Bonded Zone Shop API", "version": "1.0.0"},
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": {"Product": PRODUCT, "Money": MONEY, "Error": ERROR, "Quote": QUOTE},
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Product": PRODUCT, "Money": MONEY, "Error": ERROR, "Quote": QUOTE,
+                        "CarrierEvent": CARRIER_EVENT},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "operator": {"type": "http", "scheme": "bearer",
+                                             "description": "an express line operator's token"}},
         },
         "paths": {
             "/products": {"get": {"summary": "The public catalogue", "parameters": page_params, "responses": {
@@ -156,6 +185,19 @@ def spec() -> dict:
                 "responses": {"200": {"description": "the product, updated"},
                               "201": {"description": "the product, created"},
                               **_errors(400, 401, 403, 404, 413, 422, 429)}}},
+            "/shipments/{tracking_number}/events": {"post": {
+                "summary": "An express line's operator reports what happened to one of its parcels",
+                "description": "With a token an admin made for the line (shop create-operator-token LINE_CODE). "
+                               "A parcel of another line, or none, answers 404. A delivered event delivers the "
+                               "parcel, and the order once all its parcels are.",
+                "security": [{"operator": []}], "parameters": [
+                    {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "requestBody": _body(CARRIER_EVENT_BODY),
+                "responses": {"201": {"description": "the event, recorded now", "content": {"application/json": {
+                                  "schema": {"$ref": "#/components/schemas/CarrierEvent"}}}},
+                              "200": {"description": "the same event, recorded before", "content": {
+                                  "application/json": {"schema": {"$ref": "#/components/schemas/CarrierEvent"}}}},
+                              **_errors(400, 401, 404, 409, 413, 422, 429)}}},
             "/merchant/lots": {"post": {"summary": "Receive a bonded lot", "security": bearer,
                                         "requestBody": _body(LOT_BODY),
                                         "responses": {"201": {"description": "the lot"},

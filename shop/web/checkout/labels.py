@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from shop.i18n import current_language
-from shop.web.labels import ORDER_STATUS, label  # noqa: F401  (re-exported for the templates)
+from shop.web.labels import CARRIER_STATUS, ORDER_STATUS, label  # noqa: F401  (re-exported for the templates)
 from shop.web.templating import money, price  # noqa: F401
 from shop.web.words import country_name as _country_name
 

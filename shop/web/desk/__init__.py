@@ -19,4 +19,4 @@ def _staff_only():
     return role_required("staff", "admin")(lambda: None)()
 
 
-from shop.web.desk import aftersale, routes  # noqa: E402,F401
+from shop.web.desk import aftersale, routes, tracking  # noqa: E402,F401

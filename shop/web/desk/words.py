@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from shop.domain.orders import IllegalTransition
 from shop.services import order_desk, ordering, payments
 from shop.web.fulfilment.words import PAYMENT_METHOD, status_name
-from shop.web.labels import ORDER_STATUS
+from shop.web.labels import CARRIER_STATUS, ORDER_STATUS
 from shop.web.templating import money
 
 PAYMENT_STATUS = {
@@ -52,6 +52,7 @@ STOCK_MOVE = {
 AUDIT_ACTION = {
     "order.cancel": _l("Cancelled"),
     "order.pick": _l("Picked"),
+    "order.ship": _l("Shipped"),
     "shipment.pack": _l("Packed"),
     "order.deliver": _l("Delivered"),
     "order.rollover": _l("Moved to a later departure"),
@@ -82,6 +83,13 @@ def event_text(event: str, data: dict[str, Any]) -> str:
     if event == "payment":
         return _("Payment %(provider)s: %(status)s", provider=status_name(PAYMENT_METHOD, str(data.get("provider"))),
                  status=status_name(PAYMENT_STATUS, str(data.get("status", ""))))
+    if event == "carrier":
+        what = status_name(CARRIER_STATUS, str(data.get("status", "")))
+        place = str(data.get("place") or "")
+        if place:
+            return _("Carrier, parcel %(waybill)s: %(status)s, %(place)s", waybill=str(data.get("waybill", "")),
+                     status=what, place=place)
+        return _("Carrier, parcel %(waybill)s: %(status)s", waybill=str(data.get("waybill", "")), status=what)
     if event == "stock":
         units = abs(int(data.get("reserved") or 0)) or abs(int(data.get("on_hand") or 0))
         what = status_name(STOCK_MOVE, str(data.get("kind", "")))
