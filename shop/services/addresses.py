@@ -11,7 +11,7 @@ import phonenumbers
 import sqlalchemy as sa
 from unidecode import unidecode
 
-from shop.domain import places
+from shop.domain import places, transliteration
 from shop.extensions import db
 from shop.models import Address
 
@@ -108,34 +108,22 @@ def phone_example(country: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def _is_han(char: str) -> bool:
-    return "CJK UNIFIED IDEOGRAPH" in unicodedata.name(char, "")
+def _pinyin(characters: str) -> list[str]:
+    """Toneless pinyin, one syllable per Chinese character (pypinyin's phrase dictionary picks
+    the reading a word has: 重庆 Chongqing, not Zhongqing)."""
+    from pypinyin import lazy_pinyin  # imported here: its dictionaries cost ~50 MB per worker
+    return list(lazy_pinyin(characters, errors=lambda chars: list(chars)))
+
+
+def _leftovers(text: str) -> str:
+    # Letters of scripts the domain's rules do not cover (Greek, Georgian...): unidecode's guess.
+    return "".join(c if ord(c) < 128 else unidecode(c) for c in text)
 
 
 def latin(text: str) -> str:
-    """A Latin transliteration: Pinyin for Chinese characters, unidecode for the rest."""
-    if not text:
-        return ""
-    parts: list[str] = []
-    run: list[str] = []
-
-    def flush_run() -> None:
-        if run:
-            from pypinyin import lazy_pinyin  # imported here: its dictionaries cost ~50 MB per worker
-            parts.append(" " + " ".join(s.capitalize() for s in lazy_pinyin("".join(run))) + " ")
-            run.clear()
-
-    for char in text:
-        if _is_han(char):
-            run.append(char)
-        else:
-            flush_run()
-            parts.append(char if ord(char) < 128 else unidecode(char.translate(_DIGITS)))
-    flush_run()
-    joined = "".join(parts)
-    joined = re.sub(r"\s+([,.])", r"\1", joined)
-    joined = re.sub(r",(?=\S)", ", ", joined)
-    return re.sub(r"[ \t]+", " ", joined).strip()
+    """A Latin transliteration: Chinese as pinyin words, Cyrillic by ICAO, Urdu by its
+    romanisation (shop.domain.transliteration), any other script by unidecode."""
+    return _leftovers(transliteration.latin((text or "").translate(_DIGITS), _pinyin))
 
 
 def routing_city(city: str) -> str:
@@ -197,9 +185,29 @@ def check_address(*, name: str, phone: str, country: str, city: str, address: st
 
 def latin_block(values: dict[str, str]) -> str:
     """The whole address in Latin letters, one comma-separated line, for labels and customs."""
-    parts = [latin(values.get("name", "")), latin(values.get("address", "")),
-             routing_city(values.get("city", "")), values.get("postcode", ""), values.get("country", "")]
-    return ", ".join(p for p in parts if p)[:600]
+    city = values.get("city", "")
+    return _leftovers(transliteration.address_block(
+        name=values.get("name", ""), address=values.get("address", ""), city=city,
+        postcode=values.get("postcode", ""), country=values.get("country", ""), han_reader=_pinyin,
+        city_latin=routing_city(city) if city else None))[:600]
+
+
+def needs_latin(values: dict[str, str]) -> bool:
+    """Whether the address has letters a Latin-only reader (a foreign carrier, customs) cannot read."""
+    return any(transliteration.needs_latin(values.get(key, "") or "") for key in ("name", "address", "city"))
+
+
+def check_latin(text: str) -> tuple[str, str | None]:
+    """The Latin form a buyer corrected: one line, Latin letters only. The text and None, or
+    an error code ('not_latin' | 'too_long' | 'control_characters')."""
+    cleaned = " ".join((text or "").split())
+    if has_control_characters(text or "", multiline=True):
+        return cleaned, "control_characters"
+    if len(cleaned) > 600:
+        return cleaned, "too_long"
+    if transliteration.needs_latin(cleaned) or any(ord(c) > 0x24f and c.isalpha() for c in cleaned):
+        return cleaned, "not_latin"
+    return cleaned, None
 
 
 def last_address(user_id: int) -> Address | None:
