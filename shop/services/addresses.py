@@ -2,10 +2,12 @@
 transliteration carriers and customs read beside the buyer's own script."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 import phonenumbers
 import sqlalchemy as sa
@@ -210,24 +212,45 @@ def check_latin(text: str) -> tuple[str, str | None]:
     return cleaned, None
 
 
+ADDRESS_FIELDS = ("name", "phone", "country", "city", "address", "postcode")
+MAX_SAVED = 20  # addresses a buyer's book keeps; the checkout forgets the oldest unused one past it
+
+
+def saved_order() -> tuple[Any, ...]:
+    """The order of a buyer's book: the default first, then the one used last."""
+    return Address.is_default.desc(), Address.last_used_at.desc().nulls_last(), Address.id.desc()
+
+
 def last_address(user_id: int) -> Address | None:
-    """The address the buyer used most recently."""
-    return db.session.scalar(sa.select(Address).where(Address.user_id == user_id).order_by(Address.id.desc()).limit(1))
+    """The address the checkout starts from: the buyer's default, else the one used last."""
+    return db.session.scalar(sa.select(Address).where(Address.user_id == user_id).order_by(*saved_order()).limit(1))
 
 
-def recent_addresses(user_id: int, limit: int = 10) -> list[Address]:
-    """The buyer's address book, most recently used first."""
+def recent_addresses(user_id: int, limit: int = MAX_SAVED) -> list[Address]:
+    """The buyer's address book, the default first, then the most recently used."""
     return list(db.session.scalars(
-        sa.select(Address).where(Address.user_id == user_id).order_by(Address.id.desc()).limit(limit)))
+        sa.select(Address).where(Address.user_id == user_id).order_by(*saved_order()).limit(limit)))
 
 
-def remember_address(user_id: int, values: dict[str, str]) -> None:
-    """Keep this address at the top of the buyer's book (inside the caller's transaction), once."""
-    fields = ("name", "phone", "country", "city", "address", "postcode")
-    newest = last_address(user_id)
-    if newest is not None and all(getattr(newest, f) == values[f] for f in fields):
-        return  # the usual case: the same address as last time
-    # An older copy moves to the top: the newest row is the default next time.
-    db.session.execute(sa.delete(Address).where(Address.user_id == user_id,
-                                                *(getattr(Address, f) == values[f] for f in fields)))
-    db.session.add(Address(user_id=user_id, latin=latin_block(values), **{f: values[f] for f in fields}))
+def remember_address(user_id: int, values: dict[str, str], latin: str | None = None) -> None:
+    """Keep this delivery address in the buyer's book (inside the caller's transaction): the same
+    address is only marked as used now; a new one is added, and past MAX_SAVED the oldest
+    address that is not the default goes."""
+    wanted = {f: values.get(f) or "" for f in ADDRESS_FIELDS}
+    same = db.session.scalar(sa.select(Address).where(
+        Address.user_id == user_id, *(getattr(Address, f) == wanted[f] for f in ADDRESS_FIELDS)).limit(1))
+    now = dt.datetime.now(dt.UTC)
+    if same is not None:
+        same.last_used_at = now
+        if latin:
+            same.latin = latin
+        return
+    db.session.add(Address(user_id=user_id, latin=latin or latin_block(wanted), last_used_at=now, **wanted))
+    db.session.flush()
+    defaults = db.session.scalar(sa.select(sa.func.count(Address.id)).where(
+        Address.user_id == user_id, Address.is_default.is_(True))) or 0
+    surplus = list(db.session.scalars(
+        sa.select(Address).where(Address.user_id == user_id, Address.is_default.is_(False))
+        .order_by(Address.last_used_at.desc().nulls_last(), Address.id.desc()).offset(MAX_SAVED - defaults)))
+    for row in surplus:
+        db.session.delete(row)

@@ -31,7 +31,7 @@ from shop.services.ordering.planning import (
     paid_import_value,
 )
 from shop.services.ordering.quoting import choose_option, latest_rates, line_codes, option_value, quote_items
-from shop.services.ordering.reading import deadline_of, find_by_key, order_for_viewer, orders_of
+from shop.services.ordering.reading import deadline_of, find_by_key, order_for_viewer, order_opened_by, orders_of
 from shop.services.ordering.reservations import Aftermath, expire_overdue, mark_paid
 
 __all__ = [
@@ -41,6 +41,6 @@ __all__ = [
     "LineNotAvailable", "NoShippingOption", "OrderNotFound", "OrderingError", "OutOfStock", "ProductUnavailable",
     "UnknownLine",
     "cancel_order", "check_import_allowance", "choose_option", "deadline_of", "expire_overdue", "find_by_key",
-    "latest_rates", "line_codes", "lock_order", "mark_paid", "option_value", "order_for_viewer", "orders_of",
+    "latest_rates", "line_codes", "lock_order", "mark_paid", "option_value", "order_for_viewer", "order_opened_by", "orders_of",
     "paid_import_value", "place_order", "quote_items", "record_delivery", "total_in",
 ]
