@@ -59,10 +59,14 @@ def acting_user(order):
 
 # ---- forms -----------------------------------------------------------------------------------
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class LookupForm(FlaskForm):
-    number = StringField(_l("Order number"), validators=[DataRequired(_l("Please enter the order number.")),
-                                                          Length(max=40)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Please enter your e-mail.")),
+    number = StringField(_l("Order number"), filters=[_strip],
+                         validators=[DataRequired(_l("Please enter the order number.")), Length(max=40)])
+    email = EmailField(_l("E-mail"), filters=[_strip], validators=[DataRequired(_l("Please enter your e-mail.")),
                                                  Email(_l("Please enter a valid e-mail address.")),
                                                  Length(max=254)])
 
