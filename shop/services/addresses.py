@@ -114,7 +114,7 @@ def _pinyin(characters: str) -> list[str]:
     """Toneless pinyin, one syllable per Chinese character (pypinyin's phrase dictionary picks
     the reading a word has: 重庆 Chongqing, not Zhongqing)."""
     from pypinyin import lazy_pinyin  # imported here: its dictionaries cost ~50 MB per worker
-    return list(lazy_pinyin(characters, errors=lambda chars: list(chars)))
+    return list(lazy_pinyin(characters))
 
 
 def _leftovers(text: str) -> str:

@@ -41,6 +41,7 @@ __all__ = [
     "LineNotAvailable", "NoShippingOption", "OrderNotFound", "OrderingError", "OutOfStock", "ProductUnavailable",
     "UnknownLine",
     "cancel_order", "check_import_allowance", "choose_option", "deadline_of", "expire_overdue", "find_by_key",
-    "latest_rates", "line_codes", "lock_order", "mark_paid", "option_value", "order_for_viewer", "order_opened_by", "orders_of",
+    "latest_rates", "line_codes", "lock_order", "mark_paid", "option_value", "order_for_viewer", "order_opened_by",
+    "orders_of",
     "paid_import_value", "place_order", "quote_items", "record_delivery", "total_in",
 ]

@@ -49,8 +49,8 @@ def cancel_order(number: str, user: User | None, now: dt.datetime | None = None)
             elif payment.status not in ("succeeded", "refunded", "refund_pending", "refund_failed"):
                 payment.status = "canceled"
                 aftermath.cancel_intents.append(payment.provider_ref)
-        db.session.add(AuditLog(user_id=user.id if user else None, action="order.cancel", entity="order", entity_id=order.number,
-                                data={"from": step.source.value, "to": step.target.value}))
+        db.session.add(AuditLog(user_id=user.id if user else None, action="order.cancel", entity="order",
+                                entity_id=order.number, data={"from": step.source.value, "to": step.target.value}))
         outbox.enqueue(order.email, "order_cancelled", order.lang, order=outbox.order_params(order, order.lang),
                        refunded=step.refunds_payment, link=outbox.order_link(order))
     return aftermath

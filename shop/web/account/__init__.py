@@ -4,4 +4,3 @@ from shop.web.localized import localized_blueprint
 bp = localized_blueprint("account", __name__)
 
 from shop.web.account import routes  # noqa: E402,F401
-from shop.web.account import address_book  # noqa: E402,F401

@@ -124,11 +124,9 @@ def sign_out_everywhere():
 @login_required
 def account():
     """The buyer's account: orders, saved addresses, password."""
-    from shop.web.checkout import labels
     recent, _total = ordering.orders_of(current_user.id, 1, per_page=5)
     return render_template("account/account.html", addresses=addresses.recent_addresses(current_user.id, limit=5),
-                           orders=recent, labels=labels, label=labels.label,
-                           money=labels.money, country_name=labels.country_name)
+                           orders=recent)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -57,6 +57,13 @@ def acting_user(order):
     return current_user._get_current_object()
 
 
+@bp.app_context_processor
+def order_words():
+    """An order's status in the page's words, for pages outside the checkout (the account page)."""
+    from shop.web.checkout import labels
+    return {"order_status_label": lambda status: labels.label(labels.ORDER_STATUS, status)}
+
+
 # ---- forms -----------------------------------------------------------------------------------
 
 def _strip(value):

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shop.services import accounts, address_book, addresses, ordering
-from shop.web.checkout import bp, guest
 from shop.web.account.forms import Email
+from shop.web.checkout import bp, guest
 from shop.web.context import forget_buyer_context, guest_lines, keep_guest_lines
 
 FIELDS = ("email", "address_latin")

@@ -6,7 +6,7 @@ import logging
 import secrets
 from decimal import Decimal
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from shop.domain import customs
 from shop.domain import orders as order_rules
+from shop.extensions import login_manager
 from shop.i18n import current_language
 from shop.services import addresses, clock, ordering, outbox, payments
 from shop.web import words
@@ -309,7 +310,7 @@ def _viewable(number: str):
     order = ordering.order_for_viewer(number, current_user, guest.numbers())
     if order is None:
         if not current_user.is_authenticated:
-            abort(current_app.login_manager.unauthorized())  # sign in, or find a guest's order from there
+            abort(login_manager.unauthorized())  # sign in, or find a guest's order from there
         abort(404)
     return order
 

@@ -1,5 +1,6 @@
 """The buyer's address book at /<lang>/account/addresses: add, edit, delete, choose the default.
-Only the buyer's own addresses: another buyer's id answers 404, like one that does not exist."""
+Only the buyer's own addresses: another buyer's id answers 404, like one that does not exist.
+(Served by the checkout blueprint, beside the checkout that offers these addresses.)"""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -10,8 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TelField, TextAreaField
 
 from shop.services import address_book, addresses
-from shop.web.account import bp
-from shop.web.checkout import labels, shipping
+from shop.web.checkout import bp, labels, shipping
 from shop.web.checkout.guest_checkout import LATIN_MESSAGES
 from shop.web.checkout.routes import _message as address_message
 
@@ -90,7 +90,7 @@ def add_address():
                 flash(_("Your address book is full. Please delete an address you no longer use."), "error")
             else:
                 flash(_("The address is saved."), "success")
-                return redirect(url_for("account.addresses_page"), 303)
+                return redirect(url_for("checkout.addresses_page"), 303)
     return render_template("account/address_form.html", form=form, editing=None), (
         400 if request.method == "POST" else 200)
 
@@ -117,7 +117,7 @@ def edit_address(address_id: int):
             except address_book.AddressNotFound:
                 abort(404)
             flash(_("The address is saved."), "success")
-            return redirect(url_for("account.addresses_page"), 303)
+            return redirect(url_for("checkout.addresses_page"), 303)
     return render_template("account/address_form.html", form=form, editing=saved), (
         400 if request.method == "POST" else 200)
 
@@ -134,7 +134,7 @@ def delete_address(address_id: int):
     except address_book.AddressNotFound:
         abort(404)
     flash(_("The address is deleted."), "success")
-    return redirect(url_for("account.addresses_page"), 303)
+    return redirect(url_for("checkout.addresses_page"), 303)
 
 
 @bp.post("/account/addresses/<int:address_id>/default")
@@ -149,4 +149,4 @@ def default_address(address_id: int):
     except address_book.AddressNotFound:
         abort(404)
     flash(_("This is now your default address."), "success")
-    return redirect(url_for("account.addresses_page"), 303)
+    return redirect(url_for("checkout.addresses_page"), 303)
