@@ -25,7 +25,7 @@ class AddressForm(FlaskForm):
     city = StringField(_l("City"))
     address = TextAreaField(_l("Street, building and flat"))
     postcode = StringField(_l("Postcode"))
-    latin = TextAreaField(_l("The address in Latin letters"))
+    latin = TextAreaField(_l("The address in Latin letters"), render_kw={"dir": "ltr", "lang": "en", "rows": 2})
     make_default = BooleanField(_l("Deliver here unless I choose another address"))
 
 

@@ -20,7 +20,7 @@ class CheckoutForm(FlaskForm):
     idempotency_key = HiddenField()
     # Guest checkout and the Latin form of the address (shop/web/checkout/guest_checkout.py).
     email = EmailField(_l("E-mail"))
-    address_latin = TextAreaField(_l("The address in Latin letters"))
+    address_latin = TextAreaField(_l("The address in Latin letters"), render_kw={"dir": "ltr", "lang": "en", "rows": 2})
     latin_made = HiddenField()
 
 
