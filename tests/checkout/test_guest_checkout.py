@@ -276,6 +276,12 @@ def test_a_guest_cancels_their_own_order(app, world):
     page = guest.client.get(f"/en/orders/{number}").get_data(as_text=True)
     response = guest.client.post(f"/en/orders/{number}/cancel", data={"csrf_token": csrf_from(page)})
     assert response.status_code == 303 and _order(app, number).status == "cancelled"
+    with app.app_context():  # the cancellation mail, too, opens the order without an account
+        mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.template == "order_cancelled"))
+        (link,) = {m for m in re.findall(r"https?://\S+", mail.body) if f"/orders/{number}?access=" in m}
+    other_device = app.test_client()
+    other_device.get(_path(link))
+    assert 'data-status="cancelled"' in other_device.get(f"/en/orders/{number}").get_data(as_text=True)
 
 
 def test_a_second_click_gives_the_same_guest_order(app, world):
