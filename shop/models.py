@@ -561,6 +561,9 @@ class Address(Model):
     address: Mapped[str] = mapped_column(sa.String(300))
     postcode: Mapped[str] = mapped_column(sa.String(16), default="")
     latin: Mapped[str] = mapped_column(sa.String(600), default="")
+    # The one the checkout starts from; without one, the address used last.
+    is_default: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class Wave(Model):

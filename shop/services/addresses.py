@@ -2,16 +2,18 @@
 transliteration carriers and customs read beside the buyer's own script."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 import phonenumbers
 import sqlalchemy as sa
 from unidecode import unidecode
 
-from shop.domain import places
+from shop.domain import places, transliteration
 from shop.extensions import db
 from shop.models import Address
 
@@ -108,34 +110,22 @@ def phone_example(country: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def _is_han(char: str) -> bool:
-    return "CJK UNIFIED IDEOGRAPH" in unicodedata.name(char, "")
+def _pinyin(characters: str) -> list[str]:
+    """Toneless pinyin, one syllable per Chinese character (pypinyin's phrase dictionary picks
+    the reading a word has: 重庆 Chongqing, not Zhongqing)."""
+    from pypinyin import lazy_pinyin  # imported here: its dictionaries cost ~50 MB per worker
+    return list(lazy_pinyin(characters))
+
+
+def _leftovers(text: str) -> str:
+    # Letters of scripts the domain's rules do not cover (Greek, Georgian...): unidecode's guess.
+    return "".join(c if ord(c) < 128 else unidecode(c) for c in text)
 
 
 def latin(text: str) -> str:
-    """A Latin transliteration: Pinyin for Chinese characters, unidecode for the rest."""
-    if not text:
-        return ""
-    parts: list[str] = []
-    run: list[str] = []
-
-    def flush_run() -> None:
-        if run:
-            from pypinyin import lazy_pinyin  # imported here: its dictionaries cost ~50 MB per worker
-            parts.append(" " + " ".join(s.capitalize() for s in lazy_pinyin("".join(run))) + " ")
-            run.clear()
-
-    for char in text:
-        if _is_han(char):
-            run.append(char)
-        else:
-            flush_run()
-            parts.append(char if ord(char) < 128 else unidecode(char.translate(_DIGITS)))
-    flush_run()
-    joined = "".join(parts)
-    joined = re.sub(r"\s+([,.])", r"\1", joined)
-    joined = re.sub(r",(?=\S)", ", ", joined)
-    return re.sub(r"[ \t]+", " ", joined).strip()
+    """A Latin transliteration: Chinese as pinyin words, Cyrillic by ICAO, Urdu by its
+    romanisation (shop.domain.transliteration), any other script by unidecode."""
+    return _leftovers(transliteration.latin((text or "").translate(_DIGITS), _pinyin))
 
 
 def routing_city(city: str) -> str:
@@ -197,29 +187,70 @@ def check_address(*, name: str, phone: str, country: str, city: str, address: st
 
 def latin_block(values: dict[str, str]) -> str:
     """The whole address in Latin letters, one comma-separated line, for labels and customs."""
-    parts = [latin(values.get("name", "")), latin(values.get("address", "")),
-             routing_city(values.get("city", "")), values.get("postcode", ""), values.get("country", "")]
-    return ", ".join(p for p in parts if p)[:600]
+    city = values.get("city", "")
+    return _leftovers(transliteration.address_block(
+        name=values.get("name", ""), address=values.get("address", ""), city=city,
+        postcode=values.get("postcode", ""), country=values.get("country", ""), han_reader=_pinyin,
+        city_latin=routing_city(city) if city else None))[:600]
+
+
+def needs_latin(values: dict[str, str]) -> bool:
+    """Whether the address has letters a Latin-only reader (a foreign carrier, customs) cannot read."""
+    return any(transliteration.needs_latin(values.get(key, "") or "") for key in ("name", "address", "city"))
+
+
+def check_latin(text: str) -> tuple[str, str | None]:
+    """The Latin form a buyer corrected: one line, Latin letters only. The text and None, or
+    an error code ('not_latin' | 'too_long' | 'control_characters')."""
+    cleaned = " ".join((text or "").split())
+    if has_control_characters(text or "", multiline=True):
+        return cleaned, "control_characters"
+    if len(cleaned) > 600:
+        return cleaned, "too_long"
+    if transliteration.needs_latin(cleaned) or any(ord(c) > 0x24f and c.isalpha() for c in cleaned):
+        return cleaned, "not_latin"
+    return cleaned, None
+
+
+ADDRESS_FIELDS = ("name", "phone", "country", "city", "address", "postcode")
+MAX_SAVED = 20  # addresses a buyer's book keeps; the checkout forgets the oldest unused one past it
+
+
+def saved_order() -> tuple[Any, ...]:
+    """The order of a buyer's book: the default first, then the one used last."""
+    return Address.is_default.desc(), Address.last_used_at.desc().nulls_last(), Address.id.desc()
 
 
 def last_address(user_id: int) -> Address | None:
-    """The address the buyer used most recently."""
-    return db.session.scalar(sa.select(Address).where(Address.user_id == user_id).order_by(Address.id.desc()).limit(1))
+    """The address the checkout starts from: the buyer's default, else the one used last."""
+    return db.session.scalar(sa.select(Address).where(Address.user_id == user_id).order_by(*saved_order()).limit(1))
 
 
-def recent_addresses(user_id: int, limit: int = 10) -> list[Address]:
-    """The buyer's address book, most recently used first."""
+def recent_addresses(user_id: int, limit: int = MAX_SAVED) -> list[Address]:
+    """The buyer's address book, the default first, then the most recently used."""
     return list(db.session.scalars(
-        sa.select(Address).where(Address.user_id == user_id).order_by(Address.id.desc()).limit(limit)))
+        sa.select(Address).where(Address.user_id == user_id).order_by(*saved_order()).limit(limit)))
 
 
-def remember_address(user_id: int, values: dict[str, str]) -> None:
-    """Keep this address at the top of the buyer's book (inside the caller's transaction), once."""
-    fields = ("name", "phone", "country", "city", "address", "postcode")
-    newest = last_address(user_id)
-    if newest is not None and all(getattr(newest, f) == values[f] for f in fields):
-        return  # the usual case: the same address as last time
-    # An older copy moves to the top: the newest row is the default next time.
-    db.session.execute(sa.delete(Address).where(Address.user_id == user_id,
-                                                *(getattr(Address, f) == values[f] for f in fields)))
-    db.session.add(Address(user_id=user_id, latin=latin_block(values), **{f: values[f] for f in fields}))
+def remember_address(user_id: int, values: dict[str, str], latin: str | None = None) -> None:
+    """Keep this delivery address in the buyer's book (inside the caller's transaction): the same
+    address is only marked as used now; a new one is added, and past MAX_SAVED the oldest
+    address that is not the default goes."""
+    wanted = {f: values.get(f) or "" for f in ADDRESS_FIELDS}
+    same = db.session.scalar(sa.select(Address).where(
+        Address.user_id == user_id, *(getattr(Address, f) == wanted[f] for f in ADDRESS_FIELDS)).limit(1))
+    now = dt.datetime.now(dt.UTC)
+    if same is not None:
+        same.last_used_at = now
+        if latin:
+            same.latin = latin
+        return
+    db.session.add(Address(user_id=user_id, latin=latin or latin_block(wanted), last_used_at=now, **wanted))
+    db.session.flush()
+    defaults = db.session.scalar(sa.select(sa.func.count(Address.id)).where(
+        Address.user_id == user_id, Address.is_default.is_(True))) or 0
+    surplus = list(db.session.scalars(
+        sa.select(Address).where(Address.user_id == user_id, Address.is_default.is_(False))
+        .order_by(Address.last_used_at.desc().nulls_last(), Address.id.desc()).offset(MAX_SAVED - defaults)))
+    for row in surplus:
+        db.session.delete(row)

@@ -35,7 +35,10 @@ def link(endpoint: str, **values: Any) -> dict[str, Any]:
 
 
 def order_link(order: Order, lang: str | None = None) -> dict[str, Any]:
-    return link("checkout.order_page", lang=lang or order.lang, number=order.number)
+    """The order page, with the signed key that opens it without an account (order_tokens)."""
+    from shop.services import order_tokens
+    return link("checkout.order_page", lang=lang or order.lang, number=order.number,
+                access=order_tokens.token_for(order.number, order.email))
 
 
 def order_params(order: Order, lang: str, *, shipments: bool = False) -> dict[str, Any]:

@@ -538,7 +538,7 @@ def settle(aftermath: ordering.Aftermath | list[ordering.Aftermath]) -> None:
         cancel_intents([ref for ref in item.cancel_intents if ref])
 
 
-def cancel_order(number: str, user: User) -> ordering.Aftermath:
+def cancel_order(number: str, user: User | None) -> ordering.Aftermath:
     """Cancel as the buyer or staff; first learn whether a payment went through meanwhile."""
     order = _order(number)
     if order.status == orders.OrderStatus.PENDING_PAYMENT.value and order.payment_method == "stripe":

@@ -47,10 +47,10 @@ ADDRESSES = {
                ship_address_latin="Anna Smirnova, ul. Tverskaia, d. 7, kv. 12, Moscow, 125009, RU"),
     "CN": dict(ship_name="李晓梅", ship_phone="+86 138 0013 8000", ship_country="CN", ship_city="上海",
                ship_address="浦东新区世纪大道100号", ship_postcode="200120", lang="zh",
-               ship_address_latin="Li Xiao Mei, Pu Dong Xin Qu Shi Ji Da Dao 100 Hao, Shanghai, 200120, CN"),
+               ship_address_latin="Li Xiaomei, Pudong Xinqu Shiji Dadao 100 Hao, Shanghai, 200120, CN"),
     "PK": dict(ship_name="عائشہ خان", ship_phone="+92 300 1234567", ship_country="PK", ship_city="لاہور",
                ship_address="مکان 12، گلی 4، گلبرگ", ship_postcode="54000", lang="ur",
-               ship_address_latin="'ayshh khan, mkn 12, gly 4, glbrg, Lahore, 54000, PK"),
+               ship_address_latin="Ayesha Khan, House 12, Gali 4, Gulberg, Lahore, 54000, PK"),
 }
 
 

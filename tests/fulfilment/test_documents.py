@@ -80,12 +80,15 @@ def test_the_manifest_csv_lists_each_parcel(desk, world, shipped_wave):
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert tuple(rows[0].keys()) == fulfilment.MANIFEST_COLUMNS == (
         "waybill", "order_number", "line", "departure", "consignee", "destination_country", "destination_city",
-        "hs_codes", "origin_countries", "pieces", "weight_kg", "chargeable_weight_kg", "declared_value_cny")
+        "hs_codes", "origin_countries", "pieces", "weight_kg", "chargeable_weight_kg", "declared_value_cny",
+        "address_latin")
     assert rows == [{
         "waybill": shipped_wave["waybill"], "order_number": shipped_wave["ru"], "line": "KHG-MOW-TRUCK",
         "departure": rows[0]["departure"], "consignee": "Anna Smirnova", "destination_country": "RU",
         "destination_city": "Moscow", "hs_codes": "1905901000;3304990099", "origin_countries": "RU", "pieces": "3",
-        "weight_kg": "0.950", "chargeable_weight_kg": "1.000", "declared_value_cny": "164.00"}]
+        "weight_kg": "0.950", "chargeable_weight_kg": "1.000", "declared_value_cny": "164.00",
+        "address_latin": rows[0]["address_latin"]}]
+    assert rows[0]["address_latin"].startswith("Anna Smirnova, ") and rows[0]["address_latin"].endswith(", RU")
     assert rows[0]["departure"].endswith("+08:00")
 
 
@@ -140,3 +143,36 @@ def test_the_packing_slip_names_the_product_as_it_was_ordered(app, desk, shipped
         db.session.commit()
     html = desk.client.get(f"/fulfilment/shipments/{shipped_wave['shipment']}/packing-slip").get_data(as_text=True)
     assert "Хлеб «Лиеба», мягкая упаковка" in html and "Новое имя после заказа" not in html
+
+
+def _packed(app, world, country: str, line: str) -> tuple[str, str, int]:
+    staff = world.users["staff"]
+    with app.app_context():
+        number = world.order(items=[("CR-ROSE", [("LOT-CR-1", 1)])], line=line, country=country)
+        wave = fulfilment.build_wave(world.departures[line], staff).wave_id
+        fulfilment.confirm_picked(wave, number, staff)
+        waybill = fulfilment.pack(wave, number, staff).waybill
+        shipment = db.session.scalar(sa.select(Shipment.id).where(Shipment.waybill == waybill))
+    return number, waybill, shipment
+
+
+def test_a_label_abroad_prints_the_latin_form_beside_the_urdu_one(app, desk, world):
+    _number, _waybill, shipment = _packed(app, world, "PK", "KHG-PK-TRUCK")
+    html = desk.client.get(f"/fulfilment/shipments/{shipment}/label").get_data(as_text=True)
+    pair = html[html.index('class="address-pair two"'):html.index('id="address-latin"') + 200]
+    assert "مکان 12، گلی 4، گلبرگ" in pair and "Ayesha Khan, House 12, Gali 4, Gulberg, Lahore, 54000, PK" in pair
+
+
+def test_a_domestic_label_in_china_keeps_to_chinese(app, desk, world):
+    _number, _waybill, shipment = _packed(app, world, "CN", "CN-BONDED")
+    html = desk.client.get(f"/fulfilment/shipments/{shipment}/label").get_data(as_text=True)
+    assert "浦东新区世纪大道100号" in html and 'id="address-latin"' not in html and "Pudong Xinqu" not in html
+
+
+def test_the_manifest_of_a_line_abroad_lists_both_scripts(app, desk, world):
+    _packed(app, world, "PK", "KHG-PK-TRUCK")
+    html = desk.client.get(f"/fulfilment/departures/{world.departures['KHG-PK-TRUCK']}/manifest").get_data(
+        as_text=True)
+    assert "Ayesha Khan, House 12, Gali 4, Gulberg, Lahore, 54000, PK" in html
+    assert "عائشہ خان، مکان 12، گلی 4، گلبرگ" in html or "عائشہ خان, مکان 12، گلی 4، گلبرگ" in html
+    assert "Lahore" in html and "لاہور" in html

@@ -40,6 +40,7 @@ from shop.services.fulfilment.paperwork import (
     MANIFEST_COLUMNS,
     Manifest,
     ManifestParcel,
+    crosses_border,
     customs_order,
     customs_records,
     manifest,
@@ -62,7 +63,7 @@ from shop.services.fulfilment.waves import WaveBuilt, build_wave, get_wave, wave
 
 __all__ = [
     "ACTIVE_SHIPMENT_STATUSES", "CENT", "DONE_SHIPMENT_STATUSES", "IN_WAVE_STATUSES", "KASHGAR_CLOCK",
-    "MANIFEST_COLUMNS", "READY_ORDER_STATUSES", "S", "WAVE_ORDER_STATUSES",
+    "MANIFEST_COLUMNS", "crosses_border", "READY_ORDER_STATUSES", "S", "WAVE_ORDER_STATUSES",
     "Delivered", "DepartureLoad", "LineBoard", "Manifest", "ManifestParcel", "Packed", "PickList", "Picked",
     "Shipped", "Tote", "WaveBuilt",
     "FulfilmentError", "LotQuarantined", "NotFound", "NotInWave", "NotPacked", "NotPicked", "NothingAllocated",

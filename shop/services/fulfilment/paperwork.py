@@ -33,11 +33,15 @@ class ManifestParcel:
     chargeable_weight_g: int
     declared_value_cny: Decimal
     status: str
+    address: str = ""  # as the buyer typed it
+    address_latin: str = ""  # the whole address in Latin letters, as the buyer corrected it
+    crosses_border: bool = True  # leaves China: carriers and customs abroad read the Latin form
 
     def as_row(self, line_code: str, departs_at: dt.datetime) -> dict[str, object]:
         return {"waybill": self.waybill, "order_number": self.order_number, "line": line_code,
                 "departure": departs_at.astimezone(KASHGAR_CLOCK).isoformat(), "consignee": self.consignee_latin,
                 "destination_country": self.country, "destination_city": self.city_latin,
+                "address_latin": self.address_latin,
                 "hs_codes": list(self.hs_codes), "origin_countries": list(self.origin_countries),
                 "pieces": self.pieces, "weight_kg": (Decimal(self.weight_g) / 1000).quantize(Decimal("0.001")),
                 "chargeable_weight_kg": (Decimal(self.chargeable_weight_g) / 1000).quantize(Decimal("0.001")),
@@ -46,7 +50,7 @@ class ManifestParcel:
 
 MANIFEST_COLUMNS = ("waybill", "order_number", "line", "departure", "consignee", "destination_country",
                     "destination_city", "hs_codes", "origin_countries", "pieces", "weight_kg",
-                    "chargeable_weight_kg", "declared_value_cny")
+                    "chargeable_weight_kg", "declared_value_cny", "address_latin")
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ class Manifest:
 
 def manifest(departure_id: int) -> Manifest:
     """The departure's parcels that have a waybill number (packed or gone), for the carrier and customs."""
-    from shop.services.addresses import latin, routing_city
+    from shop.services.addresses import latin, latin_block, routing_city
 
     departure = get_departure(departure_id)
     parcels = []
@@ -85,8 +89,22 @@ def manifest(departure_id: int) -> Manifest:
             origin_countries=tuple(sorted({p.origin_country for p in products})),
             pieces=sum(line.quantity for line in shipment.lines), weight_g=goods_weight_g(shipment.lines),
             chargeable_weight_g=shipment.chargeable_weight_g, declared_value_cny=goods_value_cny(shipment.lines),
-            status=shipment.status))
+            status=shipment.status, address=order.ship_address,
+            address_latin=order.ship_address_latin or latin_block(_address_values(order)),
+            crosses_border=crosses_border(order)))
     return Manifest(departure, tuple(parcels))
+
+
+def crosses_border(order: Order) -> bool:
+    """Whether the order's parcels leave China (an export): then labels and manifests print the
+    address in Latin letters beside the buyer's own script. An import into China is cleared in
+    the zone and travels on as a domestic parcel, in Chinese."""
+    return order.flow == "export" or order.ship_country != "CN"
+
+
+def _address_values(order: Order) -> dict[str, str]:
+    return {"name": order.ship_name, "address": order.ship_address, "city": order.ship_city,
+            "postcode": order.ship_postcode or "", "country": order.ship_country}
 
 
 def customs_order(number: str) -> Order:

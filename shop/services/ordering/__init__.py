@@ -38,7 +38,7 @@ from shop.services.ordering.quoting import (
     quote_items,
     sent_this_month,
 )
-from shop.services.ordering.reading import deadline_of, find_by_key, order_for_viewer, orders_of
+from shop.services.ordering.reading import deadline_of, find_by_key, order_for_viewer, order_opened_by, orders_of
 from shop.services.ordering.reservations import Aftermath, expire_overdue, mark_paid
 
 __all__ = [
@@ -48,6 +48,6 @@ __all__ = [
     "LineNotAvailable", "NoShippingOption", "OrderNotFound", "OrderingError", "OutOfStock", "ProductUnavailable",
     "UnknownLine",
     "cancel_order", "check_import_allowance", "choose_option", "deadline_of", "expire_overdue", "find_by_key",
-    "latest_rates", "line_codes", "lock_order", "mark_paid", "option_value", "order_for_viewer", "orders_of",
-    "paid_import_value", "place_order", "quote_items", "record_delivery", "sent_this_month", "total_in",
+    "latest_rates", "line_codes", "lock_order", "mark_paid", "option_value", "order_for_viewer", "order_opened_by",
+    "orders_of", "paid_import_value", "place_order", "quote_items", "record_delivery", "sent_this_month", "total_in",
 ]

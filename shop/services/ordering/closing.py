@@ -21,13 +21,15 @@ def lock_order(number: str) -> Order:
     return order
 
 
-def cancel_order(number: str, user: User, now: dt.datetime | None = None) -> Aftermath:
-    """The buyer (before picking) or staff cancel an order: stock goes back, money is to be refunded."""
+def cancel_order(number: str, user: User | None, now: dt.datetime | None = None) -> Aftermath:
+    """The buyer (before picking) or staff cancel an order: stock goes back, money is to be refunded.
+    `user` None is the guest the web edge let open the order (its session or signed key): only an
+    order in no account is cancelled that way."""
     now = now or utcnow()
     with write_transaction():
         order = lock_order(number)
-        is_staff = user.role in ("staff", "admin")
-        if not is_staff and order.user_id != user.id:
+        is_staff = user is not None and user.role in ("staff", "admin")
+        if not is_staff and order.user_id != (user.id if user is not None else None):
             raise OrderNotFound(number)
         cod = order.payment_method == "cod"
         if (not is_staff and not orders.buyer_may_cancel(order.status)) or not orders.can(
@@ -36,7 +38,7 @@ def cancel_order(number: str, user: User, now: dt.datetime | None = None) -> Aft
         step = orders.apply_event(order, orders.OrderEvent.CANCEL)
         order.cancelled_at = now
         if step.releases_stock:
-            release_stock(order, user.id, "cancelled by " + ("staff" if is_staff else "buyer"))
+            release_stock(order, user.id if user else None, "cancelled by " + ("staff" if is_staff else "buyer"))
         aftermath = Aftermath(order.number, order.status)
         for payment in order.payments:
             if payment.provider != "stripe":
@@ -47,8 +49,8 @@ def cancel_order(number: str, user: User, now: dt.datetime | None = None) -> Aft
             elif payment.status not in ("succeeded", "refunded", "refund_pending", "refund_failed"):
                 payment.status = "canceled"
                 aftermath.cancel_intents.append(payment.provider_ref)
-        db.session.add(AuditLog(user_id=user.id, action="order.cancel", entity="order", entity_id=order.number,
-                                data={"from": step.source.value, "to": step.target.value}))
+        db.session.add(AuditLog(user_id=user.id if user else None, action="order.cancel", entity="order",
+                                entity_id=order.number, data={"from": step.source.value, "to": step.target.value}))
         outbox.enqueue(order.email, "order_cancelled", order.lang, order=outbox.order_params(order, order.lang),
                        refunded=step.refunds_payment, link=outbox.order_link(order))
     return aftermath

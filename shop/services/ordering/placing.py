@@ -41,9 +41,12 @@ def _new_number(now: dt.datetime) -> str:
 def place_order(*, user_id: int | None, email: str, lang: str, items: list[tuple[int, int]],
                 address: ShippingAddress, line: str, payment_method: str, currency: str, idempotency_key: str,
                 id_name: str | None = None, id_number: str | None = None,
-                now: dt.datetime | None = None, discount_code: str | None = None) -> PlacedOrder:
+                now: dt.datetime | None = None, discount_code: str | None = None,
+                address_latin: str | None = None) -> PlacedOrder:
     """Place an order in one transaction; the same idempotency key always gives the same order.
 
+    `user_id` None is a guest's order (mail goes to `email`); `address_latin` is the Latin form of
+    the address as the buyer corrected it (made from the address when None).
     Raises EmptyCart, ProductUnavailable, OutOfStock, UnknownLine, LineNotAvailable,
     NoShippingOption, DepartureFull, IdentityRequired, ImportLimitExceeded or (for
     `discount_code`) DiscountRefused; nothing is kept then.
@@ -61,7 +64,8 @@ def place_order(*, user_id: int | None, email: str, lang: str, items: list[tuple
             if existing is not None:
                 return PlacedOrder(existing.number, existing.status, existing.payment_method, False)
             order = _place(planned, user_id=user_id, email=email, lang=lang, address=address,
-                           payment_method=payment_method, idempotency_key=idempotency_key, now=now)
+                           payment_method=payment_method, idempotency_key=idempotency_key, now=now,
+                           address_latin=address_latin or addresses.latin_block(address.as_dict()))
             placed = PlacedOrder(order.number, order.status, order.payment_method, True)
     except IntegrityError:
         # Another request with the same key won the race (PostgreSQL): answer with its order.
@@ -74,7 +78,7 @@ def place_order(*, user_id: int | None, email: str, lang: str, items: list[tuple
 
 
 def _place(plan: Plan, *, user_id: int | None, email: str, lang: str, address: ShippingAddress,
-           payment_method: str, idempotency_key: str, now: dt.datetime) -> Order:
+           payment_method: str, idempotency_key: str, now: dt.datetime, address_latin: str) -> Order:
     """Inside the write transaction: reserve FEFO stock, book the departures, write the order."""
     product_ids = [g.id for g, _ in plan.goods]
     # The discount code, lots, then departures (see shop/services/locking.py): concurrent orders
@@ -107,7 +111,7 @@ def _place(plan: Plan, *, user_id: int | None, email: str, lang: str, address: S
         total_cny=plan.goods_cny + shipping_cny + tax_cny - plan.discount_cny,
         ship_name=address.name, ship_phone=address.phone, ship_country=address.country.upper(),
         ship_city=address.city, ship_address=address.address, ship_postcode=address.postcode,
-        ship_address_latin=addresses.latin_block(address.as_dict()),
+        ship_address_latin=address_latin[:600],
         id_name=plan.id_name, id_number=plan.id_number, idempotency_key=idempotency_key,
         payment_deadline=(now + dt.timedelta(minutes=settings.payment_deadline_minutes)
                           if payment_method == "stripe" else None),
@@ -150,7 +154,7 @@ def _place(plan: Plan, *, user_id: int | None, email: str, lang: str, address: S
                                  order_id=order.id, user_id=user_id, note=order.number))
 
     if user_id is not None:
-        addresses.remember_address(user_id, address.as_dict())
+        addresses.remember_address(user_id, address.as_dict(), latin=address_latin)
         # The cart becomes the order in the same transaction: no moment with both, and a
         # buyer whose order fails keeps the cart.
         db.session.execute(sa.delete(CartItem).where(CartItem.user_id == user_id,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -9,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from shop.database import aware
 from shop.extensions import db
 from shop.models import Order, Shipment, User
+from shop.services import order_tokens
 
 
 def find_by_key(key: str) -> Order | None:
@@ -16,21 +18,35 @@ def find_by_key(key: str) -> Order | None:
     return db.session.scalar(sa.select(Order).where(Order.idempotency_key == key))
 
 
-def order_for_viewer(number: str, user: User | None) -> Order | None:
-    """The order when `user` owns it or works for the shop; None otherwise (the page says 404)."""
-    if user is None or not user.is_authenticated:
-        return None
-    order = db.session.scalar(
+def _load(number: str) -> Order | None:
+    return db.session.scalar(
         sa.select(Order).where(Order.number == number).options(
             selectinload(Order.lines), selectinload(Order.payments),
             selectinload(Order.shipments).selectinload(Shipment.line),
             selectinload(Order.shipments).selectinload(Shipment.departure),
             selectinload(Order.shipments).selectinload(Shipment.lines)))
+
+
+def order_for_viewer(number: str, user: User | None, guest_numbers: Collection[str] = ()) -> Order | None:
+    """The order when `user` owns it or works for the shop, or when it is one of `guest_numbers`
+    (the orders this browser placed or opened with their signed key); None otherwise (404)."""
+    signed_in = user is not None and user.is_authenticated
+    if not signed_in and number not in guest_numbers:
+        return None
+    order = _load(number)
     if order is None:
         return None
-    if order.user_id == user.id or user.role in ("staff", "admin"):
+    if number in guest_numbers:
+        return order
+    if user is not None and (order.user_id == user.id or user.role in ("staff", "admin")):
         return order
     return None
+
+
+def order_opened_by(number: str, token: str) -> bool:
+    """Whether `token` is the signed key this order's e-mails carry (order_tokens)."""
+    email = db.session.scalar(sa.select(Order.email).where(Order.number == number))
+    return email is not None and order_tokens.opens(token, number, email)
 
 
 def orders_of(user_id: int, page: int = 1, per_page: int = 20) -> tuple[list[Order], int]:

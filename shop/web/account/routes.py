@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from shop.domain import passwords
 from shop.extensions import db, limiter, login_manager
 from shop.i18n import current_language
-from shop.services import accounts, addresses, outbox
+from shop.services import accounts, addresses, ordering, outbox
 from shop.web.account import bp
 from shop.web.account.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from shop.web.context import bring_guest_cart, forget_buyer_context
@@ -124,7 +124,9 @@ def sign_out_everywhere():
 @login_required
 def account():
     """The buyer's account: orders, saved addresses, password."""
-    return render_template("account/account.html", addresses=addresses.recent_addresses(current_user.id))
+    recent, _total = ordering.orders_of(current_user.id, 1, per_page=5)
+    return render_template("account/account.html", addresses=addresses.recent_addresses(current_user.id, limit=5),
+                           orders=recent)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -3,4 +3,4 @@ from shop.web.localized import localized_blueprint
 
 bp = localized_blueprint("checkout", __name__)
 
-from shop.web.checkout import returns, routes  # noqa: E402,F401
+from shop.web.checkout import address_book, guest, returns, routes  # noqa: E402,F401

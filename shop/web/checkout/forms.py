@@ -1,7 +1,7 @@
 """The one-page checkout form (field names are part of the public contract: CONTRACT.md)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TelField, TextAreaField
+from wtforms import EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
 
 
 class CheckoutForm(FlaskForm):
@@ -19,6 +19,10 @@ class CheckoutForm(FlaskForm):
     id_number = StringField(_l("PRC resident ID number"))
     discount_code = StringField(_l("Discount code"))
     idempotency_key = HiddenField()
+    # Guest checkout and the Latin form of the address (shop/web/checkout/guest_checkout.py).
+    email = EmailField(_l("E-mail"))
+    address_latin = TextAreaField(_l("The address in Latin letters"), render_kw={"dir": "ltr", "lang": "en", "rows": 2})
+    latin_made = HiddenField()
 
 
 class ActionForm(FlaskForm):

@@ -19,7 +19,8 @@ def _aftersale_helpers():
     def aftersale(order) -> dict:
         """What the buyer's order page shows about refunds and returns."""
         return {"refunds": refunds.refunds_of(order.number), "returns": returns.returns_of(order.number),
-                "returnable": returns.returnable(order), "may_return": returns.may_return(order, current_user),
+                "returnable": returns.returnable(order),
+                "may_return": returns.may_return(order, current_user if current_user.is_authenticated else None),
                 "request_key": secrets.token_urlsafe(24), "return_days": ports.settings().return_days}
     return {"aftersale": aftersale, "refund_words": words}
 

@@ -14,10 +14,11 @@ from markupsafe import Markup
 
 from shop.domain import customs
 from shop.domain import orders as order_rules
+from shop.extensions import login_manager
 from shop.i18n import current_language
 from shop.services import addresses, clock, discounts, ordering, outbox, payments
 from shop.web import discount_codes, words
-from shop.web.checkout import bp, labels, shipping
+from shop.web.checkout import bp, guest, guest_checkout, labels, shipping
 from shop.web.checkout.forms import ActionForm, CheckoutForm
 from shop.web.context import buyer_context
 from shop.web.mail_render import shop_url
@@ -45,17 +46,18 @@ def _payment_choices(country: str) -> list[str]:
 
 
 def _prefill(form: CheckoutForm) -> None:
-    saved = addresses.last_address(current_user.id)
+    saved = guest_checkout.starting_address()
     if saved is not None:
         form.name.data, form.phone.data, form.country.data = saved.name, saved.phone, saved.country
         form.city.data, form.address.data, form.postcode.data = saved.city, saved.address, saved.postcode
     else:
         # The destination the buyer picked for delivery promises on the product pages.
         ctx = buyer_context()
-        form.name.data = current_user.name
+        form.name.data = current_user.name if current_user.is_authenticated else ""
         form.country.data, form.city.data = ctx.place.country, words.city_name(ctx.place.city, ctx.lang)
     form.line.data = "auto"
     form.payment_method.data = "stripe" if payments.configured() else "cod"
+    guest_checkout.prefill_latin(form)
 
 
 def _render(form: CheckoutForm, pairs, countries, *, status: int = 200, page_errors=(), quote=None):
@@ -70,8 +72,10 @@ def _render(form: CheckoutForm, pairs, countries, *, status: int = 200, page_err
             quote = None
     currency = buyer_context().currency
     goods = sum((Decimal(p.price_cny) * q for p, q in pairs), Decimal(0))
+    guest_checkout.suggest_latin(form)
     return render_template(
         "checkout/checkout.html", form=form, pairs=pairs, quote=quote, currency=currency, goods_cny=goods,
+        **guest_checkout.page_values(),
         countries=countries, payment_choices=_payment_choices(country), page_errors=list(page_errors),
         selected_line=(form.line.data or "auto"), is_import=country == "CN", discount=discount,
         phone_example=_ltr(addresses.phone_example(country)) if country else None,
@@ -174,11 +178,13 @@ def _check(form: CheckoutForm, countries) -> dict | None:
             except customs.InvalidIdNumber as error:
                 _set_error(form, "id_number", _ID_MESSAGES[error.code]())
 
+    guest_values = guest_checkout.check(form, result.values)
     if any(getattr(form, name).errors for name in (
             "name", "phone", "country", "city", "address", "postcode", "line", "payment_method", "id_name",
-            "id_number")):
+            "id_number", *guest_checkout.FIELDS)):
         return None
     values: dict[str, str | None] = dict(result.values)
+    values.update(guest_values)
     values.update(method=method, line=choice, id_name=id_name if country == "CN" else None,
                   id_number=id_number if country == "CN" else None)
     return values
@@ -226,7 +232,6 @@ def _destination_of(number: str, method: str) -> str:
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
-@login_required
 def checkout():
     """One page: address, shipping option, ID for imports, payment; POST places the order."""
     form = CheckoutForm()
@@ -246,7 +251,7 @@ def checkout():
     key = (form.idempotency_key.data or "").strip()[:MAX_KEY_LENGTH]
     if key:
         earlier = ordering.find_by_key(key)
-        if earlier is not None and earlier.user_id == current_user.id:
+        if earlier is not None and guest.is_buyer_of(earlier):
             # A second click, or the back button: the order exists already.
             return redirect(_destination_of(earlier.number, earlier.payment_method), 303)
     else:
@@ -266,11 +271,11 @@ def checkout():
                                        city=values["city"], address=values["address"], postcode=values["postcode"])
     try:
         placed = ordering.place_order(
-            user_id=current_user.id, email=current_user.email, lang=current_language(),
+            user_id=guest_checkout.buyer_id(), email=values["email"], lang=current_language(),
             items=[(p.id, q) for p, q in pairs], address=address, line=values["line"],
             payment_method=values["method"], currency=buyer_context().currency,
             idempotency_key=key, id_name=values["id_name"], id_number=values["id_number"],
-            discount_code=discount_code)
+            discount_code=discount_code, address_latin=values["address_latin"])
     except discounts.DiscountRefused as error:  # taken by another order meanwhile, say: nothing was placed
         _set_error(form, "discount_code", discount_codes.refusal_text(error))
         return _render(form, pairs, countries, status=409)
@@ -303,6 +308,7 @@ def checkout():
 
     outbox.deliver_quietly()  # the order took the cart's lines with it (same transaction)
     discount_codes.keep_code("")  # used by this order
+    guest_checkout.placed(placed, pairs)  # a guest's cart is in the session: the view lets the goods go
     if placed.payment_method == "stripe":
         return redirect(url_for("checkout.pay", number=placed.number), 303)
     flash(_("Thank you! Your order %(number)s is confirmed; you pay in cash on delivery.", number=placed.number),
@@ -311,7 +317,6 @@ def checkout():
 
 
 @bp.get("/checkout/options")
-@login_required
 def shipping_options():
     """The shipping options block alone, for the page's script to refresh as the address changes."""
     country = (request.args.get("country") or "").strip().upper()[:2]
@@ -333,16 +338,20 @@ def shipping_options():
 def _viewable(number: str):
     if len(number) > 24:
         abort(404)
-    order = ordering.order_for_viewer(number, current_user)
+    order = ordering.order_for_viewer(number, current_user, guest.numbers())
     if order is None:
+        if not current_user.is_authenticated:
+            abort(login_manager.unauthorized())  # sign in, or find a guest's order from there
         abort(404)
     return order
 
 
 @bp.get("/orders/<number>")
-@login_required
 def order_page(number: str):
     """The buyer's order: status, shipments, departures and delivery dates."""
+    opened = guest_checkout.open_by_link(number)
+    if opened is not None:
+        return opened
     order = _viewable(number)
     if order.status == order_rules.OrderStatus.PENDING_PAYMENT.value:
         # Webhooks can be late: ask Stripe directly, then let an overdue reservation lapse.
@@ -354,20 +363,19 @@ def order_page(number: str):
         order = _viewable(number)
     return render_template(
         "checkout/order.html", order=order, action_form=ActionForm(),
-        may_cancel=order.user_id == current_user.id and order_rules.buyer_may_cancel(order.status),
-        may_deliver=current_user.role in ("staff", "admin") and order_rules.can(
+        may_cancel=guest.is_buyer_of(order) and order_rules.buyer_may_cancel(order.status),
+        may_deliver=getattr(current_user, "role", None) in ("staff", "admin") and order_rules.can(
             order.status, order_rules.OrderEvent.DELIVER, cash_on_delivery=order.payment_method == "cod"),
         steps=(order_rules.COD_STATUS_ORDER if order.payment_method == "cod" else order_rules.STATUS_ORDER),
         deadline=ordering.deadline_of(order), total_in=lambda amount: ordering.total_in(order, amount),
-        stripe_on=payments.configured())
+        stripe_on=payments.configured(), is_buyer=guest.is_buyer_of(order), **guest.keep_offer(order))
 
 
 @bp.get("/orders/<number>/pay")
-@login_required
 def pay(number: str):
     """The payment step: the card form, paid through Stripe.js."""
     order = _viewable(number)
-    if order.user_id != current_user.id:
+    if not guest.is_buyer_of(order):
         abort(404)
     if order.status == order_rules.OrderStatus.PENDING_PAYMENT.value and payments.configured():
         payments.sync(number)
@@ -388,11 +396,10 @@ def pay(number: str):
 
 
 @bp.post("/orders/<number>/pay")
-@login_required
 def pay_submit(number: str):
     """Confirm the payment with the card Stripe.js collected; answers JSON for the page's script."""
     order = _viewable(number)
-    if order.user_id != current_user.id:
+    if not guest.is_buyer_of(order):
         abort(404)
     data = request.get_json(silent=True) or request.form
     payment_method = str(data.get("payment_method") or "")[:100] or None
@@ -417,14 +424,13 @@ def pay_submit(number: str):
 
 
 @bp.post("/orders/<number>/cancel")
-@login_required
 def cancel(number: str):
     """The buyer cancels before picking; stock goes back and a paid order is refunded."""
     order = _viewable(number)
-    if not ActionForm().validate_on_submit() or order.user_id != current_user.id:
+    if not ActionForm().validate_on_submit() or not guest.is_buyer_of(order):
         abort(400)
     try:
-        aftermath = payments.cancel_order(number, current_user)
+        aftermath = payments.cancel_order(number, guest.acting_user(order))
     except ordering.CannotCancel:
         flash(_("This order can no longer be cancelled: it is already being prepared."), "error")
     else:

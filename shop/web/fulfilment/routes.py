@@ -276,7 +276,7 @@ def label(shipment_id: int, fmt: str):
         return redirect(url_for("fulfilment.order", number=desk.get_shipment(shipment_id).order.number), 303)
     lang = current_language()
     return _document("fulfilment/documents/label.html", f"label-{shipment.waybill}-{lang}", fmt, lang,
-                     shipment=shipment, order=shipment.order)
+                     shipment=shipment, order=shipment.order, crosses_border=desk.crosses_border(shipment.order))
 
 
 @bp.get("/orders/<number>/customs", defaults={"fmt": "html"})
