@@ -320,8 +320,15 @@ def order_page(number: str):
             ordering.expire_overdue(number=number)
         outbox.deliver_quietly()
         order = _viewable(number)
+    # Back from the payment (?paid=1): look again until the payment's outcome has arrived.
+    waiting = request.args.get("paid") == "1" and _waiting_for_payment(order)
+    return _order_page(order, refresh_seconds=SETTLING_REFRESH_SECONDS if waiting else None)
+
+
+def _order_page(order, *, confirmation: bool = False, refresh_seconds: int | None = None):
     return render_template(
-        "checkout/order.html", order=order, action_form=ActionForm(),
+        "checkout/order.html", order=order, action_form=ActionForm(), confirmation=confirmation,
+        refresh_seconds=refresh_seconds,
         may_cancel=order.user_id == current_user.id and order_rules.buyer_may_cancel(order.status),
         may_deliver=current_user.role in ("staff", "admin") and order_rules.can(
             order.status, order_rules.OrderEvent.DELIVER, cash_on_delivery=order.payment_method == "cod"),
@@ -349,8 +356,11 @@ def pay(number: str):
     except payments.PaymentsUnavailable:
         flash(_("Card payments are not available right now. Please try again in a few minutes."), "error")
         return redirect(url_for("checkout.order_page", number=number))
+    except payments.TooManyAttempts:
+        flash(_too_many_attempts(), "error")
+        return redirect(url_for("checkout.order_page", number=number))
     # Where Stripe sends the buyer back: the shop's own address, never the request's Host.
-    return_url = shop_url("checkout.order_page", lang=current_language(), number=number, paid=1)
+    return_url = shop_url("checkout.confirmation", lang=current_language(), number=number)
     return render_template("checkout/pay.html", order=order, prepared=prepared, deadline=ordering.deadline_of(order),
                            return_url=return_url)
 
@@ -365,7 +375,7 @@ def pay_submit(number: str):
     data = request.get_json(silent=True) or request.form
     payment_method = str(data.get("payment_method") or "")[:100] or None
     token = str(data.get("token") or "")[:100] or None
-    done_url = url_for("checkout.order_page", number=number, paid=1)
+    done_url = url_for("checkout.confirmation", number=number)
     try:
         result = payments.pay(number, payment_method=payment_method, token=token)
     except payments.OrderNotPayable as error:
@@ -375,6 +385,9 @@ def pay_submit(number: str):
     except payments.PaymentsUnavailable:
         return jsonify({"status": "error", "message": _("Card payments are not available right now. Please try "
                                                           "again in a few minutes.")}), 503
+    except payments.TooManyAttempts:
+        return jsonify({"status": "closed", "message": _too_many_attempts(),
+                        "redirect": url_for("checkout.order_page", number=number)}), 429
     outbox.deliver_quietly()
     body: dict[str, str | None] = {"status": result.status, "redirect": done_url}
     if result.status == "requires_action":
@@ -382,6 +395,37 @@ def pay_submit(number: str):
     elif result.status == "failed":
         body["message"] = _("Your card was declined. Please try another card.")
     return jsonify(body)
+
+
+# ---- after paying: the confirmation, and pages that wait for the payment's outcome ------------
+
+SETTLING_REFRESH_SECONDS = 4
+
+
+def _too_many_attempts() -> str:
+    return _("This order's card was declined too many times, so no more attempts can be made. "
+             "Please cancel it and order again, or choose cash on delivery.")
+
+
+def _waiting_for_payment(order) -> bool:
+    """Whether the page should look again soon: a card payment sent and not settled yet."""
+    return order.status == order_rules.OrderStatus.PENDING_PAYMENT.value and order.payment_method == "stripe"
+
+
+@bp.get("/orders/<number>/confirmation")
+@login_required
+def confirmation(number: str):
+    """Where the buyer lands after paying: thanks and the order's summary; while the payment is
+    being confirmed the page reloads itself (no JavaScript needed) until it is settled."""
+    order = _viewable(number)
+    if order.user_id != current_user.id:
+        abort(404)
+    if _waiting_for_payment(order) and payments.configured():
+        payments.sync(number)
+        outbox.deliver_quietly()
+        order = _viewable(number)
+    return _order_page(order, confirmation=True,
+                       refresh_seconds=SETTLING_REFRESH_SECONDS if _waiting_for_payment(order) else None)
 
 
 @bp.post("/orders/<number>/cancel")
