@@ -53,7 +53,8 @@ def _prefill(form: CheckoutForm) -> None:
         # The destination the buyer picked for delivery promises on the product pages.
         ctx = buyer_context()
         form.name.data = current_user.name
-        form.country.data, form.city.data = ctx.place.country, words.city_name(ctx.place.city, ctx.lang)
+        if ctx.destination_known:  # else the buyer is asked: no country is assumed for them
+            form.country.data, form.city.data = ctx.place.country, words.city_name(ctx.place.city, ctx.lang)
     form.line.data = "auto"
     form.payment_method.data = "stripe" if payments.configured() else "cod"
 
