@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from shop.domain import customs
+from shop.domain import customs, routing
 from shop.domain import orders as order_rules
 from shop.i18n import current_language
 from shop.services import addresses, clock, ordering, outbox, payments
@@ -32,7 +32,9 @@ MAX_KEY_LENGTH = 64
 def checkout_helpers():
     return {"labels": labels, "label": labels.label, "country_name": labels.country_name, "now_utc": clock.utcnow,
             # Babel formatting for this page's language (money and price as the storefront shows them).
-            "money": labels.money, "price": labels.price}
+            "money": labels.money, "price": labels.price,
+            # What the options block says "recommended" means (shop.domain.routing's rule).
+            "recommended_slack_days": routing.RECOMMENDED_SLACK_DAYS}
 
 
 # ---- the checkout page --------------------------------------------------------------------

@@ -52,7 +52,9 @@ def served_countries() -> list[str]:
 
 
 def _line_names(lang: str) -> dict[str, str]:
-    return {code: info.name(lang) for code, info in quotes.line_set(buyer_context().memo).info.items()}
+    """Each line as buyers understand it ('Air, 3–5 days'), not the operator's name."""
+    memo = buyer_context().memo
+    return {code: words.buyer_line_name(code, lang, memo) for code in quotes.line_set(memo).info}
 
 
 def quote_view(pairs, country: str, city: str) -> QuoteView | None:
