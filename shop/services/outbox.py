@@ -46,6 +46,9 @@ def order_params(order: Order, lang: str, *, shipments: bool = False) -> dict[st
         "ship_postcode": order.ship_postcode, "ship_country": order.ship_country,
         "lines": [{"quantity": line.quantity, "name": line.name} for line in order.lines],
     }
+    if order.payment_method == "cod":
+        cash, cash_currency = order.cash_due()
+        data.update(cash_due=f"{cash:f}", cash_currency=cash_currency)
     if shipments:
         data["shipments"] = [
             {"line_name": s.line.display_name(lang), "delivery_earliest": s.delivery_earliest.isoformat(),

@@ -83,3 +83,14 @@ def test_a_card_order_fixes_no_cash_amount(app, buyer, world):
             payment_method="stripe", cod_currency=None, cod_amount=None, cod_rate=None, status="paid"))
         db.session.commit()
     assert 'id="cash-due"' not in buyer.client.get(f"/en/orders/{number}").get_data(as_text=True)
+
+
+def test_the_order_mail_names_the_cash_to_pay_in_rupees(app, buyer, world):
+    from shop.models import OutboxMessage
+    buyer.fill_cart({world["CR-ROSE"]: 1})
+    number = _place(buyer, "ur", **LAHORE)
+    order = _order(app, number)
+    with app.app_context():
+        mail = db.session.scalar(sa.select(OutboxMessage))
+    (line,) = [text for text in mail.body.splitlines() if "ڈیلیوری پر ادا کی جانے والی نقد رقم" in text]
+    assert "Rs" in line and f"{int(order.cod_amount):,}" in line and "$" not in line
