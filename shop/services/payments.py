@@ -197,10 +197,7 @@ def prepare(number: str) -> Checkout:
     methods = methods_for(currency, settings)
     try:
         payment = _payable(order)
-        if payment is None:
-            intent = _new_intent(order)
-        else:
-            intent = api.retrieve_intent(_intent_id(payment))
+        intent = _new_intent(order) if payment is None else api.retrieve_intent(_intent_id(payment))
     except ports.GatewayError as error:
         log.error("Stripe could not prepare the payment of %s: %s", number, error)
         raise PaymentsUnavailable() from error
@@ -275,11 +272,16 @@ def pay(number: str, *, payment_method: str | None = None, token: str | None = N
         if payment is None:  # the last card was declined: this one gets an intent of its own
             _new_intent(order)
             payment = _open_payment(order)
-        if payment is None:
-            raise PaymentsUnavailable()
-        intent = api.confirm_intent(_intent_id(payment), payment_method=payment_method, token=token)
+    except ports.GatewayError as error:
+        log.error("Stripe could not start another attempt for %s: %s", number, error)
+        raise PaymentsUnavailable() from error
+    if payment is None:
+        raise PaymentsUnavailable()
+    intent_id = _intent_id(payment)
+    try:
+        intent = api.confirm_intent(intent_id, payment_method=payment_method, token=token)
     except ports.CardDeclined as error:
-        _apply_failure(_intent_id(payment), error.message)
+        _apply_failure(intent_id, error.message)
         return PayResult("failed", message=error.message)
     except ports.GatewayRefused as error:
         log.warning("Stripe refused to confirm %s: %s", number, error)

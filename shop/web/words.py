@@ -8,9 +8,8 @@ from collections.abc import Mapping
 
 from babel import Locale
 from babel.dates import format_interval, format_skeleton
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 
 from shop.domain import places
