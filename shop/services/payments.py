@@ -163,11 +163,15 @@ def charge_of(order: Order, settings: Settings | None = None) -> tuple[str, Deci
 # ---- paying -------------------------------------------------------------------------------
 
 def _open_payment(order: Order) -> Payment | None:
-    candidates = [p for p in order.payments if p.provider == "stripe" and p.provider_ref]
-    for payment in sorted(candidates, key=lambda p: p.id):
-        if payment.status in OPEN_STATUSES + SETTLED_STATUSES:
-            return payment
-    return None
+    """The order's card payment that counts: the one that succeeded, else its latest attempt
+    (earlier, declined attempts stay on the order as they ended)."""
+    candidates = sorted((p for p in order.payments if p.provider == "stripe" and p.provider_ref),
+                        key=lambda p: p.id)
+    settled = [p for p in candidates if p.status in SETTLED_STATUSES]
+    if settled:
+        return settled[0]
+    attempts = [p for p in candidates if p.status in OPEN_STATUSES]
+    return attempts[-1] if attempts else None
 
 
 def _intent_id(payment: Payment) -> str:
@@ -224,21 +228,16 @@ def _new_intent(order: Order) -> ProviderObject:
 
 
 def _payable(order: Order) -> Payment | None:
-    """The payment a card can be tried on now: the open one, or none after a decline (the
-    declined attempt is closed and its intent cancelled, so a new card starts afresh: a
-    PaymentIntent confirmed once cannot always be confirmed again)."""
+    """The payment a card can be tried on now: the open attempt, or none after a decline. The
+    declined attempt stays on the order as declined and its intent is cancelled, so the next
+    card starts on an intent of its own (one confirmed once cannot always be confirmed again)."""
     payment = _open_payment(order)
     if payment is None or payment.status != "failed":
         return payment
     if sum(1 for p in order.payments if p.provider == "stripe") >= MAX_CARD_ATTEMPTS:
         raise TooManyAttempts()
-    intent_id = _intent_id(payment)
-    with write_transaction():
-        for row in locking.lock_payments(Payment.id == payment.id, Payment.status == "failed"):
-            row.status = "canceled"
-    cancel_intents([intent_id])
-    db.session.expire(order, ["payments"])
-    return _open_payment(order)
+    cancel_intents([_intent_id(payment)])
+    return None
 
 
 def _record_intent(order_id: int, intent: ProviderObject) -> Payment | None:

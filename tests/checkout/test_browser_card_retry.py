@@ -56,4 +56,4 @@ def test_a_declined_card_then_a_good_one_pays_the_same_order(page, stripe_shop, 
     from shop.models import Order
     with app.app_context():
         order = db.session.scalar(sa.select(Order).where(Order.number == number))
-        assert [p.status for p in sorted(order.payments, key=lambda p: p.id)] == ["canceled", "succeeded"]
+        assert [p.status for p in sorted(order.payments, key=lambda p: p.id)] == ["failed", "succeeded"]

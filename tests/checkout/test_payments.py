@@ -101,12 +101,12 @@ def test_a_declined_card_lets_the_buyer_try_again(stripe_app, stripe_buyer, stri
     assert _status(stripe_app, number) == "pending_payment"
     (first,) = _payments(stripe_app, number)
     assert first.status == "failed"
-    # The same order, another card: accepted on a fresh intent, the declined one closed.
+    # The same order, another card: accepted on a fresh intent; the declined one is cancelled at Stripe.
     paid = _pay(stripe_buyer, number, "ur", payment_method="pm_card_visa")
     assert paid.status_code == 200 and paid.get_json()["status"] == "succeeded"
     assert paid.get_json()["redirect"] == f"/ur/orders/{number}/confirmation"
     assert _status(stripe_app, number) == "paid"
-    assert [p.status for p in _payments(stripe_app, number)] == ["canceled", "succeeded"]
+    assert [p.status for p in _payments(stripe_app, number)] == ["failed", "succeeded"]
     assert _stripe(localstripe_url, f"/v1/payment_intents/{first.provider_ref}")["status"] == "canceled"
     later = _payments(stripe_app, number)[1]
     intent = _stripe(localstripe_url, f"/v1/payment_intents/{later.provider_ref}")
@@ -120,12 +120,14 @@ def test_the_same_declined_card_can_be_tried_again_after_reloading_the_page(stri
     assert _pay(stripe_buyer, number, payment_method="pm_card_chargeCustomerFail").get_json()["status"] == "failed"
     assert _pay(stripe_buyer, number, payment_method="pm_card_chargeCustomerFail").get_json()["status"] == "failed"
     assert _status(stripe_app, number) == "pending_payment"
-    assert [p.status for p in _payments(stripe_app, number)] == ["canceled", "failed"]
+    assert [p.status for p in _payments(stripe_app, number)] == ["failed", "failed"]
     retry = stripe_buyer.client.get(f"/en/orders/{number}/pay")  # a new intent for the next card
     assert retry.status_code == 200 and "pay-button" in retry.get_data(as_text=True)
-    assert [p.status for p in _payments(stripe_app, number)] == ["canceled", "canceled", "created"]
+    assert [p.status for p in _payments(stripe_app, number)] == ["failed", "failed", "created"]
     assert _pay(stripe_buyer, number, payment_method="pm_card_visa").get_json()["status"] == "succeeded"
-    assert [p.status for p in _payments(stripe_app, number)] == ["canceled", "canceled", "succeeded"]
+    assert [p.status for p in _payments(stripe_app, number)] == ["failed", "failed", "succeeded"]
+    page = stripe_buyer.client.get(f"/en/orders/{number}").get_data(as_text=True)
+    assert page.count("Card: Declined") == 2 and page.count("Card: Paid") == 1
 
 
 def test_a_card_tester_is_stopped_after_a_few_declines(stripe_app, stripe_buyer, stripe_world):
