@@ -94,3 +94,14 @@ def test_the_order_mail_names_the_cash_to_pay_in_rupees(app, buyer, world):
         mail = db.session.scalar(sa.select(OutboxMessage))
     (line,) = [text for text in mail.body.splitlines() if "ڈیلیوری پر ادا کی جانے والی نقد رقم" in text]
     assert "Rs" in line and f"{int(order.cod_amount):,}" in line and "$" not in line
+
+
+def test_the_checkout_says_which_money_the_courier_collects(app, buyer, world):
+    buyer.fill_cart({world["CR-ROSE"]: 1})
+    page = buyer.client.get("/ru/checkout").get_data(as_text=True)  # Moscow, from the Russian page
+    words = page.split('id="cod-currency"')[1].split("</span>")[0]
+    assert "Валюта оплаты: российский рубль" in words and " hidden" not in words.split(">")[0]
+    import html
+    import json
+    data = json.loads(html.unescape(words.split("data-words='")[1].split("'")[0]))
+    assert data["PK"].startswith("Валюта оплаты: пакистанская рупия")

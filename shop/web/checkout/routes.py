@@ -74,6 +74,7 @@ def _render(form: CheckoutForm, pairs, countries, *, status: int = 200, page_err
     return render_template(
         "checkout/checkout.html", form=form, pairs=pairs, quote=quote, currency=currency, goods_cny=goods,
         countries=countries, payment_choices=_payment_choices(country), page_errors=list(page_errors),
+        cash_currencies=shipping.cash_currency_names(countries),
         selected_line=(form.line.data or "auto"), is_import=country == "CN",
         phone_example=_ltr(addresses.phone_example(country)) if country else None,
         postcode_example=_ltr(addresses.postcode_example(country)) if country else None,

@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from babel.numbers import get_currency_name
+
+from shop.domain.languages import BABEL_LOCALE
 from shop.services import cart, ordering, quotes
 from shop.web import words
 from shop.web.checkout import labels
@@ -86,3 +89,12 @@ def quote_view(pairs, country: str, city: str) -> QuoteView | None:
 def cart_pairs() -> list:
     """The buyer's cart as (product, quantity) pairs."""
     return [(line.product, line.quantity) for line in cart.cart_lines(buyer_context())]
+
+
+def cash_currency_names(countries: list[str]) -> dict[str, str]:
+    """For each country, the currency its courier collects cash on delivery in, named in the
+    page's language ('Pakistani Rupee'), for the payment choice to say."""
+    lang = buyer_context().lang
+    rates = ordering.latest_rates()
+    return {country: get_currency_name(ordering.cash_currency_for(country, rates), locale=BABEL_LOCALE[lang])
+            for country in countries}
