@@ -42,7 +42,8 @@ __all__ = [
     "CannotCancel", "CannotDeliver", "DepartureFull", "EmptyCart", "IdentityRequired", "ImportLimitExceeded",
     "LineNotAvailable", "NoShippingOption", "OrderNotFound", "OrderingError", "OutOfStock", "ProductUnavailable",
     "UnknownLine",
-    "cancel_order", "cash_currency_for", "cash_due", "check_import_allowance", "choose_option", "deadline_of", "expire_overdue", "find_by_key",
+    "cash_currency_for", "cash_due",
+    "cancel_order", "check_import_allowance", "choose_option", "deadline_of", "expire_overdue", "find_by_key",
     "latest_rates", "line_codes", "lock_order", "mark_paid", "option_value", "order_for_viewer", "orders_of",
     "paid_import_value", "place_order", "quote_items", "record_delivery", "total_in",
 ]
