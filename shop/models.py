@@ -385,6 +385,10 @@ class Order(Model):
     placed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     paid_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # Cash on delivery: what the courier collects, in the destination's cash, fixed when placed.
+    cod_currency: Mapped[str | None] = mapped_column(sa.String(3))
+    cod_rate: Mapped[Decimal | None] = mapped_column(Rate)  # units of cod_currency per 1 CNY
+    cod_amount: Mapped[Decimal | None] = mapped_column(Money)
 
     user: Mapped[User | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan")
@@ -402,6 +406,13 @@ class Order(Model):
 
     def total_in_currency(self) -> Decimal:
         return money.round_amount(self.total_cny * self.exchange_rate, self.currency)
+
+    def cash_due(self) -> tuple[Decimal, str]:
+        """What the courier collects for a cash-on-delivery order: (amount, currency). Orders
+        placed before the amount was fixed in local cash collect their total as shown."""
+        if self.cod_amount is not None and self.cod_currency:
+            return Decimal(self.cod_amount), self.cod_currency
+        return self.total_in_currency(), self.currency
 
 
 class Shipment(Model):

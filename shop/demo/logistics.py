@@ -129,10 +129,10 @@ LINES: list[dict[str, Any]] = [
         code="KHG-AIR",
         mode="air",
         names={
-            "en": "Kashgar Air Express (1.5-Hour Circle)",
-            "zh": "喀什航空快线（1.5小时航空经济圈）",
-            "ru": "Авиаэкспресс из Кашгара (полуторачасовой круг)",
-            "ur": "کاشغر ایئر ایکسپریس (ڈیڑھ گھنٹے کی پرواز کا دائرہ)",
+            "en": "Kashgar Air Express",
+            "zh": "喀什航空快线",
+            "ru": "Авиаэкспресс из Кашгара",
+            "ur": "کاشغر ایئر ایکسپریس",
         },
         descriptions={
             "en": "Air cargo from Kashgar airport to cities within a 1.5-hour flight: Islamabad, Lahore, Kabul, Dushanbe, Tashkent, Samarkand, Bishkek and Almaty. The fastest option, but it takes no liquids, aerosols, perfume or lithium batteries. Charged per 0.5 kg on the greater of actual and volumetric weight.",

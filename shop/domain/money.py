@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -18,6 +19,37 @@ CURRENCIES: dict[str, int] = {
     "KZT": 2,
     "UZS": 2,
     "TJS": 2,
+    "AFN": 2,
+}
+
+# The money a courier collects at the door in each destination country, best first: the
+# local currency, then what is taken there when the shop has no rate for it.
+CASH_CURRENCIES: dict[str, tuple[str, ...]] = {
+    "CN": ("CNY",),
+    "RU": ("RUB",),
+    "KG": ("KGS",),
+    "KZ": ("KZT",),
+    "UZ": ("UZS",),
+    "TJ": ("TJS",),
+    "PK": ("PKR",),
+    "AF": ("AFN", "USD"),
+}
+CASH_FALLBACK = ("USD", "CNY")
+
+# The smallest step cash changes hands in: what notes and coins are actually used there.
+# Kopecks, tyiyn and tiyin are not handed over; tenge and rupees go by tens at the door,
+# sum by hundreds; diram and jiao coins still circulate.
+CASH_STEP: dict[str, Decimal] = {
+    "RUB": Decimal(1),
+    "KGS": Decimal(1),
+    "KZT": Decimal(10),
+    "PKR": Decimal(10),
+    "UZS": Decimal(100),
+    "TJS": Decimal("0.1"),
+    "AFN": Decimal(1),
+    "CNY": Decimal("0.1"),
+    "USD": Decimal(1),
+    "EUR": Decimal(1),
 }
 
 # Amounts people type or import: ASCII digits only, so "١٢" or "1_000" are refused
@@ -191,6 +223,25 @@ def convert(money_cny: Money, rate_per_cny: Decimal, currency: str) -> Money:
     if not rate.is_finite() or rate <= 0:
         raise InvalidRate(rate_per_cny)
     return Money(money_cny.amount * rate, _check_currency(currency)).quantize()
+
+
+def cash_currency(country: str, has_rate: Callable[[str], bool]) -> str:
+    """The currency cash on delivery is collected in for `country`: its own where the shop has a
+    rate for it (`has_rate`), else the first fallback it has a rate for, else CNY."""
+    wanted = CASH_CURRENCIES.get(country.upper(), ()) + CASH_FALLBACK
+    return next((currency for currency in wanted if currency == "CNY" or has_rate(currency)), "CNY")
+
+
+def cash_amount(money_: Money) -> Money:
+    """`money_` rounded the way cash is counted in its currency (half up to the nearest step of
+    CASH_STEP: whole roubles, tens of rupees or tenge, hundreds of sum), never below one step
+    when there is something to pay."""
+    step = CASH_STEP.get(money_.currency, _exponent(money_.currency))
+    steps = (money_.amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if steps.is_zero() and money_.amount > 0:
+        steps = Decimal(1)
+    rounded = (steps * step).quantize(_exponent(money_.currency))
+    return Money(rounded.copy_abs() if rounded.is_zero() else rounded, money_.currency)
 
 
 def to_minor_units(money: Money) -> int:

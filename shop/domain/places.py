@@ -4,6 +4,7 @@ serves (with their names in the shop's languages) and the default destination pe
 Pure data: routing compares Latin city names, pages show the native ones."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # ISO 3166-1 alpha-2 codes of countries and territories goods can be sent to (CLDR's list,
@@ -99,7 +100,12 @@ CITIES: dict[str, dict[str, dict[str, str]]] = {
 }
 DEFAULT_DESTINATIONS = {"zh": ("CN", "Shanghai"), "ru": ("RU", "Moscow"), "ur": ("PK", "Islamabad"),
                         "en": ("KG", "Bishkek")}
+# The country a language (an Accept-Language primary tag) points to. English points nowhere:
+# its readers are asked where to deliver.
+LANGUAGE_COUNTRIES = {"zh": "CN", "ru": "RU", "ur": "PK", "kk": "KZ", "ky": "KG", "uz": "UZ", "tg": "TJ",
+                      "ps": "AF"}
 MAX_CITY = 80
+MAX_PREFERENCES = 12  # Accept-Language entries looked at
 
 
 def is_country(code: object) -> bool:
@@ -149,3 +155,40 @@ def default_destination(lang: str) -> Place:
     """Where a buyer reading in `lang` most likely lives, until they choose."""
     country, city = DEFAULT_DESTINATIONS.get(lang, DEFAULT_DESTINATIONS["en"])
     return Place(country, city)
+
+
+def _country_city(country: str) -> Place:
+    """A country's first city the shop offers (its capital or main city)."""
+    return Place(country, next(iter(CITIES[country])))
+
+
+def _tag(tag: object) -> tuple[str, str]:
+    """('ru', 'KZ') from 'ru-KZ' or 'ru_kz'; ('', '') for anything that is not a language tag."""
+    if not isinstance(tag, str) or len(tag) > 35:
+        return "", ""
+    parts = tag.replace("_", "-").split("-")
+    language = parts[0].lower()
+    region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), "")
+    return (language, region) if language.isalpha() else ("", "")
+
+
+def destination_for(lang: str, preferred: Sequence[str] = ()) -> Place | None:
+    """Where a buyer reading `lang`, whose browser prefers the languages `preferred` (best
+    first, as Accept-Language lists them), most likely wants delivery; None when nothing says
+    (an English reader is asked).
+
+    A Chinese, Russian or Urdu page points to China, Russia or Pakistan, unless the browser
+    names a served region for that language ('ru-KZ': Kazakhstan). On an English page the first
+    preference that names a served region ('en-PK') or a language tied to one ('ru', 'kk') wins."""
+    tags = [_tag(tag) for tag in list(preferred)[:MAX_PREFERENCES]]
+    home = LANGUAGE_COUNTRIES.get(lang) if lang != "en" else None
+    if home is not None:
+        region = next((r for language, r in tags if language == lang and r in CITIES), None)
+        return _country_city(region or home) if (region or home) in CITIES else None
+    for language, region in tags:
+        if region in CITIES:
+            return _country_city(region)
+        country = LANGUAGE_COUNTRIES.get(language)
+        if country in CITIES:
+            return _country_city(country)
+    return None

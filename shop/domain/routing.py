@@ -62,6 +62,8 @@ REASON_CODES = (
 )
 INVALID_REQUEST_CODES = ("no_items", "quantity", "bad_item", "duplicate_sku", "naive_datetime")
 LABELS = ("recommended", "fastest", "cheapest")
+# "Recommended": the cheapest option arriving at most this many days after the fastest one.
+RECOMMENDED_SLACK_DAYS = 3
 MAX_QUANTITY = 999
 # How many departures an order may roll over for lack of capacity before the line is "full".
 DEPARTURES_AHEAD = 8
@@ -732,8 +734,14 @@ def _rank(
         line_order = tuple(index for index, _, _ in plan)  # the last tie-break, for determinism
         ranked.append(((earliest, latest, total, line_order), plan, fen, taxes, earliest, latest))
     ranked.sort(key=lambda entry: entry[0])
-    # Recommended is the first; fastest is the surest arrival (earliest latest date).
+    # Fastest is the surest arrival (earliest latest date); recommended is the cheapest of the
+    # options that arrive at most RECOMMENDED_SLACK_DAYS after it (the page says so), and leads.
     fastest = min(range(len(ranked)), key=lambda n: (ranked[n][5], ranked[n][4], n))
+    soon_enough = ranked[fastest][5] + timedelta(days=RECOMMENDED_SLACK_DAYS)
+    recommended = min((n for n in range(len(ranked)) if ranked[n][5] <= soon_enough),
+                      key=lambda n: (ranked[n][0][2], ranked[n][5], n))
+    ranked.insert(0, ranked.pop(recommended))
+    fastest = 0 if fastest == recommended else fastest + (fastest < recommended)
     cheapest = min(range(len(ranked)), key=lambda n: (ranked[n][0][2], n))
 
     options = []

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from shop.domain.languages import known_language
-from shop.domain.places import Place, default_destination
+from shop.domain.places import Place, default_destination, destination_for
 
 T = TypeVar("T")
 GuestLines = tuple[tuple[str, int], ...]  # (sku, quantity) in the order they were added
@@ -42,18 +42,24 @@ class BuyerContext:
     destination: Place | None = None  # None: the default for the language
     user_id: int | None = None  # signed in; their cart is in the database
     guest_lines: GuestLines = ()  # a guest's cart, kept by the web layer (the session)
+    accept_languages: tuple[str, ...] = ()  # the browser's languages, best first (Accept-Language)
     memo: Memo = field(default_factory=Memo, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lang", known_language(self.lang))
         if self.destination is None:
-            object.__setattr__(self, "destination", default_destination(self.lang))
+            object.__setattr__(self, "destination", destination_for(self.lang, self.accept_languages))
+
+    @property
+    def destination_known(self) -> bool:
+        """Whether the buyer chose a destination or their languages tell one; if not, pages ask."""
+        return self.destination is not None
 
     @property
     def place(self) -> Place:
-        """Where the buyer has goods delivered (their choice, else the language's default)."""
-        assert self.destination is not None  # set in __post_init__
-        return self.destination
+        """Where the buyer has goods delivered: their choice, else what their languages tell,
+        else (for quoting only: pages ask first) the language's default."""
+        return self.destination or default_destination(self.lang)
 
     @property
     def signed_in(self) -> bool:

@@ -37,6 +37,7 @@ class LineInfo:
     code: str
     mode: str
     names: Mapping[str, str]
+    days: tuple[int, int] = (0, 0)  # from departure to the door, customs clearance included
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names.get("en") or self.code
@@ -136,7 +137,9 @@ def _build(rows: Rows) -> LineSet:
             log.error("express line %s left out of routing: %s", values[1], error)
             continue
         lines.append(line)
-        info[line.code] = LineInfo(line.code, line.mode, dict(values[3] or {}))
+        days = (routing.CUSTOMS_CLEARANCE_DAYS + line.transit_days_min,
+                routing.CUSTOMS_CLEARANCE_DAYS + line.transit_days_max)
+        info[line.code] = LineInfo(line.code, line.mode, dict(values[3] or {}), days)
     return LineSet(rows, tuple(lines), info)
 
 

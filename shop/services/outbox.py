@@ -54,6 +54,9 @@ def order_params(order: Order, lang: str, *, shipments: bool = False) -> dict[st
     if redemption is not None:
         amount = money.round_amount(redemption.total_cny * order.exchange_rate, order.currency)
         data["discount"] = {"code": redemption.code, "amount_cny": f"{redemption.total_cny:f}", "amount": f"{amount:f}"}
+    if order.payment_method == "cod":
+        cash, cash_currency = order.cash_due()
+        data.update(cash_due=f"{cash:f}", cash_currency=cash_currency)
     if shipments:
         data["shipments"] = [
             {"line_name": s.line.display_name(lang), "delivery_earliest": s.delivery_earliest.isoformat(),

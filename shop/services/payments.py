@@ -41,6 +41,9 @@ ANOMALY = "payment.anomaly"
 MAX_REFUND_ATTEMPTS = 8
 FIRST_REFUND_RETRY = dt.timedelta(minutes=5)
 LAST_REFUND_RETRY = dt.timedelta(hours=12)
+# Card attempts one order may make: enough for a buyer's typos and a second card, not for
+# someone testing stolen card numbers.
+MAX_CARD_ATTEMPTS = 8
 
 
 class PaymentError(Exception):
@@ -59,6 +62,10 @@ class OrderNotPayable(PaymentError):
 
 class BadSignature(PaymentError):
     pass
+
+
+class TooManyAttempts(PaymentError):
+    """The order's card was declined too often: no new attempt is started (card testing)."""
 
 
 @dataclass(frozen=True)
@@ -156,11 +163,15 @@ def charge_of(order: Order, settings: Settings | None = None) -> tuple[str, Deci
 # ---- paying -------------------------------------------------------------------------------
 
 def _open_payment(order: Order) -> Payment | None:
-    candidates = [p for p in order.payments if p.provider == "stripe" and p.provider_ref]
-    for payment in sorted(candidates, key=lambda p: p.id):
-        if payment.status in OPEN_STATUSES + SETTLED_STATUSES:
-            return payment
-    return None
+    """The order's card payment that counts: the one that succeeded, else its latest attempt
+    (earlier, declined attempts stay on the order as they ended)."""
+    candidates = sorted((p for p in order.payments if p.provider == "stripe" and p.provider_ref),
+                        key=lambda p: p.id)
+    settled = [p for p in candidates if p.status in SETTLED_STATUSES]
+    if settled:
+        return settled[0]
+    attempts = [p for p in candidates if p.status in OPEN_STATUSES]
+    return attempts[-1] if attempts else None
 
 
 def _intent_id(payment: Payment) -> str:
@@ -188,21 +199,45 @@ def prepare(number: str) -> Checkout:
     settings = ports.settings()
     currency, amount = charge_of(order, settings)
     methods = methods_for(currency, settings)
-    payment = _open_payment(order)
     try:
-        if payment is None:
-            intent = api.create_intent(amount_minor=stripe_amount(amount, currency), currency=currency,
-                                       methods=methods,
-                                       metadata={"order_number": order.number, "order_id": str(order.id)},
-                                       idempotency_key=f"order-{order.number}-intent")
-            payment = _record_intent(order.id, intent)
-        else:
-            intent = api.retrieve_intent(_intent_id(payment))
+        payment = _payable(order)
+        intent = _new_intent(order) if payment is None else api.retrieve_intent(_intent_id(payment))
     except ports.GatewayError as error:
         log.error("Stripe could not prepare the payment of %s: %s", number, error)
         raise PaymentsUnavailable() from error
     return Checkout(client_secret=intent["client_secret"], publishable_key=settings.stripe_publishable_key or "",
                     js_url=settings.stripe_js_url, amount=amount, currency=currency, methods=methods)
+
+
+def _new_intent(order: Order) -> ProviderObject:
+    """A PaymentIntent for the order's charge, recorded as its payment; each attempt after a
+    decline has its own idempotency key."""
+    settings = ports.settings()
+    currency, amount = charge_of(order, settings)
+    attempt = sum(1 for p in order.payments if p.provider == "stripe")
+    if attempt >= MAX_CARD_ATTEMPTS:
+        raise TooManyAttempts()
+    key = f"order-{order.number}-intent" + (f"-{attempt + 1}" if attempt else "")
+    intent = gateway().create_intent(amount_minor=stripe_amount(amount, currency), currency=currency,
+                                     methods=methods_for(currency, settings),
+                                     metadata={"order_number": order.number, "order_id": str(order.id)},
+                                     idempotency_key=key)
+    _record_intent(order.id, intent)
+    db.session.expire(order, ["payments"])
+    return intent
+
+
+def _payable(order: Order) -> Payment | None:
+    """The payment a card can be tried on now: the open attempt, or none after a decline. The
+    declined attempt stays on the order as declined and its intent is cancelled, so the next
+    card starts on an intent of its own (one confirmed once cannot always be confirmed again)."""
+    payment = _open_payment(order)
+    if payment is None or payment.status != "failed":
+        return payment
+    if sum(1 for p in order.payments if p.provider == "stripe") >= MAX_CARD_ATTEMPTS:
+        raise TooManyAttempts()
+    cancel_intents([_intent_id(payment)])
+    return None
 
 
 def _record_intent(order_id: int, intent: ProviderObject) -> Payment | None:
@@ -226,16 +261,26 @@ def pay(number: str, *, payment_method: str | None = None, token: str | None = N
     if ordering.expire_overdue(number=number):
         raise OrderNotPayable(orders.OrderStatus.CANCELLED.value)
     order = _order(number)
-    payment = _open_payment(order)
-    if order.status != orders.OrderStatus.PENDING_PAYMENT.value or payment is None:
+    if order.status != orders.OrderStatus.PENDING_PAYMENT.value or _open_payment(order) is None:
         raise OrderNotPayable(order.status)
     api = gateway()
     if not (payment_method or token):
         return PayResult("failed")
     try:
-        intent = api.confirm_intent(_intent_id(payment), payment_method=payment_method, token=token)
+        payment = _payable(order)
+        if payment is None:  # the last card was declined: this one gets an intent of its own
+            _new_intent(order)
+            payment = _open_payment(order)
+    except ports.GatewayError as error:
+        log.error("Stripe could not start another attempt for %s: %s", number, error)
+        raise PaymentsUnavailable() from error
+    if payment is None:
+        raise PaymentsUnavailable()
+    intent_id = _intent_id(payment)
+    try:
+        intent = api.confirm_intent(intent_id, payment_method=payment_method, token=token)
     except ports.CardDeclined as error:
-        _apply_failure(_intent_id(payment), error.message)
+        _apply_failure(intent_id, error.message)
         return PayResult("failed", message=error.message)
     except ports.GatewayRefused as error:
         log.warning("Stripe refused to confirm %s: %s", number, error)

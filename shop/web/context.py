@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, has_request_context, request, session
 from flask_login import current_user
 
-from shop.domain.places import Place
+from shop.domain.places import Place, destination_for
 from shop.i18n import current_language
 from shop.services import cart, pricing
 from shop.services.context import BuyerContext, GuestLines, Memo
@@ -24,6 +24,19 @@ def chosen_currency() -> str | None:
     return request.cookies.get(CURRENCY_COOKIE) if has_request_context() else None
 
 
+def accepted_languages() -> tuple[str, ...]:
+    """The browser's languages, best first (Accept-Language), at most a dozen."""
+    if not has_request_context():
+        return ()
+    return tuple(str(tag)[:35] for tag in list(request.accept_languages.values())[:12])
+
+
+def guessed_destination_value() -> str:
+    """What the destination is taken to be before the buyer chooses one (a page cache key part)."""
+    place = destination_for(current_language(), accepted_languages()) if has_request_context() else None
+    return place.value if place is not None else ""
+
+
 def guest_lines() -> GuestLines:
     """The guest's cart as the signed session keeps it (malformed entries dropped)."""
     return cart.clean_guest_lines(session.get(CART_SESSION_KEY)) if has_request_context() else ()
@@ -40,7 +53,8 @@ def _build() -> BuyerContext:
     currency = pricing.buyer_currency(lang, chosen_currency(), pricing.latest_rates(memo))
     user_id = _signed_in_id()
     return BuyerContext(lang=lang, currency=currency, destination=chosen_destination(), user_id=user_id,
-                        guest_lines=guest_lines() if user_id is None else (), memo=memo)
+                        guest_lines=guest_lines() if user_id is None else (), memo=memo,
+                        accept_languages=accepted_languages())
 
 
 def buyer_context() -> BuyerContext:

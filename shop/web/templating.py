@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_currency
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
@@ -40,6 +41,22 @@ def money(amount, currency: str = "CNY") -> str:
     return _LETTER_THEN_DIGIT.sub("\\1\u00a0\\2", text)
 
 
+def cash_money(amount, currency: str) -> str:
+    """Cash as it is counted at the door: a whole amount without its '.00' ('Rs 12,350')."""
+    if amount is None:
+        return ""
+    amount = Decimal(amount)
+    if amount != amount.to_integral_value():
+        return money(amount, currency)
+    locale = Locale.parse(BABEL_LOCALE[current_language()])
+    whole = _FRACTION.sub("", locale.currency_formats["standard"].pattern)
+    text = format_currency(amount, currency, format=whole, locale=locale, currency_digits=False)
+    return _LETTER_THEN_DIGIT.sub("\\1\u00a0\\2", text)
+
+
+_FRACTION = re.compile(r"\.0+")
+
+
 def price(amount_cny) -> str:
     """A CNY price shown in the buyer's currency."""
     ctx = buyer_context()
@@ -60,5 +77,6 @@ def register_template_helpers(app: Flask) -> None:
             "get_locale": get_locale,
         }
 
-    app.jinja_env.globals.update(money=money, price=price, format_date=format_date, clock=words.clock,
-                                 moment=words.moment, format_datetime=format_datetime, format_time=format_time)
+    app.jinja_env.globals.update(money=money, cash_money=cash_money, price=price, format_date=format_date,
+                                 clock=words.clock, moment=words.moment, format_datetime=format_datetime,
+                                 format_time=format_time)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from babel import Locale
 from babel.dates import format_interval, format_skeleton
-from flask_babel import format_date, format_decimal, format_time, get_locale, get_timezone
+from flask_babel import format_date, format_decimal, format_time, get_locale, get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -74,6 +74,22 @@ def line_name(code: str, lang: str, memo: Memo | None = None) -> str:
     """A line's name in `lang` (else English, else its code)."""
     info = quotes.line_set(memo).info.get(code)
     return info.name(lang) if info else code
+
+
+_MODE_WORDS = {"air": _l("Air"), "truck": _l("Truck"), "rail": _l("Rail"), "express": _l("Courier")}
+
+
+def buyer_line_name(code: str, lang: str, memo: Memo | None = None) -> str:
+    """A line as buyers understand it: how it travels and how long it takes ('Air, 3–5 days'),
+    not the operator's name for it."""
+    info = quotes.line_set(memo).info.get(code)
+    if info is None or info.mode not in _MODE_WORDS or not info.days[1]:
+        return info.name(lang) if info else code
+    low, high = info.days
+    if low == high:
+        return ngettext("%(mode)s, %(num)d day", "%(mode)s, %(num)d days", high, mode=_MODE_WORDS[info.mode])
+    return ngettext("%(mode)s, %(low)d–%(num)d day", "%(mode)s, %(low)d–%(num)d days", high,
+                    mode=_MODE_WORDS[info.mode], low=low)
 
 
 def line_mode(code: str, memo: Memo | None = None) -> str | None:

@@ -203,7 +203,9 @@ def test_cash_on_delivery_is_paid_when_staff_record_the_delivery(app, buyer, wor
     with app.app_context():
         (payment,) = db.session.get(Order, order.id).payments
         assert (payment.provider, payment.status, payment.currency) == ("cod", "succeeded", "RUB")
-        assert payment.amount_minor == int(order.total_in_currency() * 100)
+        cash, currency = order.cash_due()  # the cash the courier collects, in whole roubles
+        assert currency == "RUB" and cash == cash.to_integral_value()
+        assert payment.amount_minor == int(cash * 100)
         staff_user = db.session.scalar(sa.select(User).where(User.email == "staff@example.com"))
     with app.app_context(), pytest.raises(ordering.CannotDeliver):
         ordering.record_delivery(number, staff_user)

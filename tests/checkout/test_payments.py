@@ -95,24 +95,90 @@ def test_paying_by_card_marks_the_order_paid_at_once(stripe_app, stripe_buyer, s
 
 def test_a_declined_card_lets_the_buyer_try_again(stripe_app, stripe_buyer, stripe_world, localstripe_url):
     number = _card_order(stripe_buyer, stripe_world, lang="ur")
-    declined = _pay(stripe_buyer, number, "ur", payment_method="pm_card_chargeCustomerFail").get_json()
-    assert declined["status"] == "failed"
-    assert declined["message"] == "آپ کا کارڈ مسترد ہو گیا۔ براہ کرم کوئی اور کارڈ آزمائیں۔"
+    declined = _pay(stripe_buyer, number, "ur", payment_method="pm_card_chargeCustomerFail")
+    assert declined.status_code == 200 and declined.get_json()["status"] == "failed"
+    assert declined.get_json()["message"] == "آپ کا کارڈ مسترد ہو گیا۔ براہ کرم کوئی اور کارڈ آزمائیں۔"
     assert _status(stripe_app, number) == "pending_payment"
-    (payment,) = _payments(stripe_app, number)
-    assert payment.status == "failed"
-    assert _stripe(localstripe_url, f"/v1/payment_intents/{payment.provider_ref}")["status"] == \
-        "requires_payment_method"
-    # The payment step is offered again, on the same intent (Stripe takes a new card on it;
-    # localstripe cannot confirm an intent twice, so the success arrives here as its event).
-    retry = stripe_buyer.client.get(f"/ur/orders/{number}/pay")
-    assert retry.status_code == 200 and "pay-button" in retry.get_data(as_text=True)
-    intent = _stripe(localstripe_url, f"/v1/payment_intents/{payment.provider_ref}")
-    intent["status"] = "succeeded"
-    payload = event_payload("evt_retry_ok", "payment_intent.succeeded", intent)
-    stripe_app.test_client().post("/webhooks/stripe", data=payload, headers={"Stripe-Signature": sign(payload)})
+    (first,) = _payments(stripe_app, number)
+    assert first.status == "failed"
+    # The same order, another card: accepted on a fresh intent; the declined one is cancelled at Stripe.
+    paid = _pay(stripe_buyer, number, "ur", payment_method="pm_card_visa")
+    assert paid.status_code == 200 and paid.get_json()["status"] == "succeeded"
+    assert paid.get_json()["redirect"] == f"/ur/orders/{number}/confirmation"
     assert _status(stripe_app, number) == "paid"
-    assert [p.status for p in _payments(stripe_app, number)] == ["succeeded"]
+    assert [p.status for p in _payments(stripe_app, number)] == ["failed", "succeeded"]
+    assert _stripe(localstripe_url, f"/v1/payment_intents/{first.provider_ref}")["status"] == "canceled"
+    later = _payments(stripe_app, number)[1]
+    intent = _stripe(localstripe_url, f"/v1/payment_intents/{later.provider_ref}")
+    assert (intent["status"], intent["amount"], intent["metadata"]["order_number"]) == \
+        ("succeeded", first.amount_minor, number)
+
+
+def test_the_same_declined_card_can_be_tried_again_after_reloading_the_page(stripe_app, stripe_buyer,
+                                                                           stripe_world):
+    number = _card_order(stripe_buyer, stripe_world)
+    assert _pay(stripe_buyer, number, payment_method="pm_card_chargeCustomerFail").get_json()["status"] == "failed"
+    assert _pay(stripe_buyer, number, payment_method="pm_card_chargeCustomerFail").get_json()["status"] == "failed"
+    assert _status(stripe_app, number) == "pending_payment"
+    assert [p.status for p in _payments(stripe_app, number)] == ["failed", "failed"]
+    retry = stripe_buyer.client.get(f"/en/orders/{number}/pay")  # a new intent for the next card
+    assert retry.status_code == 200 and "pay-button" in retry.get_data(as_text=True)
+    assert [p.status for p in _payments(stripe_app, number)] == ["failed", "failed", "created"]
+    assert _pay(stripe_buyer, number, payment_method="pm_card_visa").get_json()["status"] == "succeeded"
+    assert [p.status for p in _payments(stripe_app, number)] == ["failed", "failed", "succeeded"]
+    page = stripe_buyer.client.get(f"/en/orders/{number}").get_data(as_text=True)
+    assert page.count("Card: Declined") == 2 and page.count("Card: Paid") == 1
+
+
+def test_a_card_tester_is_stopped_after_a_few_declines(stripe_app, stripe_buyer, stripe_world):
+    number = _card_order(stripe_buyer, stripe_world)
+    for _ in range(payments.MAX_CARD_ATTEMPTS):
+        assert _pay(stripe_buyer, number, payment_method="pm_card_chargeCustomerFail").get_json()["status"] == \
+            "failed"
+    page = stripe_buyer.client.get(f"/en/orders/{number}/pay", follow_redirects=True).get_data(as_text=True)
+    assert "declined too many times" in page and 'id="pay-button"' not in page
+    stopped = stripe_buyer.client.post(f"/en/orders/{number}/pay", json={"payment_method": "pm_card_visa"},
+                                       headers={"X-CSRFToken": csrf_from(page), "Accept": "application/json"})
+    assert stopped.status_code == 429 and "declined too many times" in stopped.get_json()["message"]
+    assert _status(stripe_app, number) == "pending_payment"
+    assert len(_payments(stripe_app, number)) == payments.MAX_CARD_ATTEMPTS
+
+
+def test_after_paying_the_buyer_sees_the_confirmation_with_the_order_summary(stripe_app, stripe_buyer,
+                                                                            stripe_world):
+    number = _card_order(stripe_buyer, stripe_world)
+    answer = _pay(stripe_buyer, number, payment_method="pm_card_visa").get_json()
+    page = stripe_buyer.client.get(answer["redirect"]).get_data(as_text=True)
+    assert "Thank you! Your payment is received." in page
+    assert "Rose face cream" in page and 'id="order-total"' in page and 'data-status="paid"' in page
+    assert 'http-equiv="refresh"' not in page  # settled: the page stays still
+
+
+def test_while_the_payment_is_confirmed_the_pages_refresh_themselves_until_the_webhook(
+        stripe_app, stripe_buyer, stripe_world, pending):
+    number, intent = pending
+    for url in (f"/en/orders/{number}/confirmation", f"/en/orders/{number}?paid=1"):
+        page = stripe_buyer.client.get(url).get_data(as_text=True)
+        assert '<meta http-equiv="refresh" content="4">' in page and 'data-status="pending_payment"' in page
+    assert "We are confirming your payment" in stripe_buyer.client.get(
+        f"/en/orders/{number}/confirmation").get_data(as_text=True)
+    # An order page opened for itself does not keep reloading.
+    assert 'http-equiv="refresh"' not in stripe_buyer.client.get(f"/en/orders/{number}").get_data(as_text=True)
+    payload = event_payload("evt_settles", "payment_intent.succeeded", intent)
+    assert stripe_app.test_client().post("/webhooks/stripe", data=payload,
+                                         headers={"Stripe-Signature": sign(payload)}).status_code == 200
+    page = stripe_buyer.client.get(f"/en/orders/{number}/confirmation").get_data(as_text=True)
+    assert 'data-status="paid"' in page and 'http-equiv="refresh"' not in page
+    assert "Thank you! Your payment is received." in page
+
+
+def test_nobody_else_sees_an_orders_confirmation(stripe_app, stripe_buyer, stripe_world):
+    from .conftest import new_buyer
+    number = _card_order(stripe_buyer, stripe_world)
+    other = new_buyer(stripe_app, "other@example.com").sign_in()
+    assert other.client.get(f"/en/orders/{number}/confirmation").status_code == 404
+    assert other.client.get("/en/orders/KS000000-XXXXX/confirmation").status_code == 404
+    assert other.client.get("/en/orders/" + "K" * 200 + "/confirmation").status_code == 404
 
 
 def test_a_card_needing_authentication_is_confirmed_on_the_page_and_checked_on_return(

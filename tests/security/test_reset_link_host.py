@@ -70,4 +70,4 @@ def test_the_payment_return_address_is_the_shops_own(stripe_app, stripe_buyer, s
     response, _ = stripe_buyer.checkout(payment_method="stripe")
     number = response.headers["Location"].split("/orders/")[1].split("/")[0]
     page = stripe_buyer.client.get(f"/en/orders/{number}/pay").get_data(as_text=True)
-    assert f'const returnUrl = "{BASE}/en/orders/{number}?paid=1";' in page
+    assert f'const returnUrl = "{BASE}/en/orders/{number}/confirmation";' in page

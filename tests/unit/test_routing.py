@@ -18,6 +18,7 @@ from shop.domain.customs import DutyRule, UnknownTaxClass
 from shop.domain.routing import (
     GOODS_FLAGS,
     REASON_CODES,
+    RECOMMENDED_SLACK_DAYS,
     SHANGHAI,
     Closure,
     Destination,
@@ -513,15 +514,17 @@ def test_a_split_that_arrives_strictly_earlier_is_offered_besides_the_single_lin
     booked = fru_booked(date(2026, 6, 1), kg="4995")
     result = ask([perfume, apricots], "KZ", "Almaty", MONDAY, booked=booked)
 
-    split, *singles = result.options
-    assert split.labels == ("recommended", "fastest")
+    truck, split, rail = result.options
+    # The split is fastest, but the truck alone arrives three days later for a quarter of the price.
+    assert (truck.shipments[0].line, truck.labels) == ("KHG-FRU-TRUCK", ("recommended",))
+    assert split.labels == ("fastest",)
     assert [(s.line, s.items, s.departure) for s in split.shipments] == [
         ("KHG-AIR", (("UZ-APRICOT-20K", 1),), sh(2026, 6, 1, 12)),
         ("KHG-FRU-TRUCK", (("FR-PERFUME-4K", 1),), sh(2026, 6, 1, 17)),
     ]
     assert (split.delivery_earliest, split.delivery_latest) == (date(2026, 6, 9), date(2026, 6, 10))
-    assert [(o.shipments[0].line, o.delivery_earliest, o.labels) for o in singles] == [
-        ("KHG-FRU-TRUCK", date(2026, 6, 12), ()),
+    assert [(o.shipments[0].line, o.delivery_earliest, o.labels) for o in (truck, rail)] == [
+        ("KHG-FRU-TRUCK", date(2026, 6, 12), ("recommended",)),
         ("KHG-RAIL", date(2026, 6, 16), ("cheapest",)),
     ]
     assert split.cost == D("498.00") + D("35.00")
@@ -601,8 +604,25 @@ def test_fastest_is_the_surest_arrival_and_may_differ_from_recommended():
     narrow = dataclasses.replace(AIR, code="AIR-NARROW", transit_days_min=3, transit_days_max=4)
     result = ask(item(), "TJ", "Dushanbe", MONDAY, lines=[wide, narrow])
     assert [(o.shipments[0].line, o.labels) for o in result.options] == [
-        ("AIR-WIDE", ("recommended", "cheapest")),  # could arrive a day sooner
-        ("AIR-NARROW", ("fastest",)),  # will have arrived six days sooner
+        # Same price: the line sure to have arrived six days sooner is recommended, though the
+        # other could arrive a day sooner.
+        ("AIR-NARROW", ("recommended", "fastest", "cheapest")),
+        ("AIR-WIDE", ()),
+    ]
+
+
+def test_recommended_is_the_cheapest_arriving_within_three_days_of_the_fastest_not_the_dearest():
+    slow = dataclasses.replace(AIR, code="AIR-SLOW", transit_days_min=4, transit_days_max=7,
+                               rate=RateTable(500, D("20.00"), 500, D("5.00")))
+    slower = dataclasses.replace(AIR, code="AIR-SLOWER", transit_days_min=5, transit_days_max=8,
+                                 rate=RateTable(500, D("10.00"), 500, D("2.00")))
+    assert RECOMMENDED_SLACK_DAYS == 3
+    result = ask(item(), "TJ", "Dushanbe", MONDAY, lines=[AIR, slow, slower])
+    # AIR is sure by day 4, AIR-SLOW (cheaper) by day 7: three days later; AIR-SLOWER, cheapest, is too late.
+    assert [(o.shipments[0].line, o.labels) for o in result.options] == [
+        ("AIR-SLOW", ("recommended",)),
+        ("KHG-AIR", ("fastest",)),
+        ("AIR-SLOWER", ("cheapest",)),
     ]
 
 

@@ -7,6 +7,8 @@ holds, payment and expiry), `closing` (cancelling, delivery), `reading` (orders 
 `amounts` (an order's money). The names callers use are gathered here.
 """
 from shop.services.ordering.amounts import CENT, total_in
+from shop.services.ordering.cash import CashDue, cash_due
+from shop.services.ordering.cash import currency_for as cash_currency_for
 from shop.services.ordering.closing import cancel_order, lock_order, record_delivery
 from shop.services.ordering.errors import (
     CannotCancel,
@@ -43,10 +45,11 @@ from shop.services.ordering.reservations import Aftermath, expire_overdue, mark_
 
 __all__ = [
     "CENT", "PAID_STATUSES",
-    "Aftermath", "PlacedOrder", "ShippingAddress",
+    "Aftermath", "CashDue", "PlacedOrder", "ShippingAddress",
     "CannotCancel", "CannotDeliver", "DepartureFull", "EmptyCart", "IdentityRequired", "ImportLimitExceeded",
     "LineNotAvailable", "NoShippingOption", "OrderNotFound", "OrderingError", "OutOfStock", "ProductUnavailable",
     "UnknownLine",
+    "cash_currency_for", "cash_due",
     "cancel_order", "check_import_allowance", "choose_option", "deadline_of", "expire_overdue", "find_by_key",
     "latest_rates", "line_codes", "lock_order", "mark_paid", "option_value", "order_for_viewer", "order_opened_by",
     "orders_of", "paid_import_value", "place_order", "quote_items", "record_delivery", "sent_this_month", "total_in",

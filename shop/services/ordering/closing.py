@@ -76,9 +76,11 @@ def deliver(order: Order, user_id: int | None, now: dt.datetime, data: dict[str,
     step = orders.apply_event(order, orders.OrderEvent.DELIVER)
     if step.marks_paid:
         order.paid_at = now
-        amount = Money(order.total_in_currency(), order.currency)
+        # The cash the courier collected: in the destination's money, as fixed when it was placed.
+        cash, cash_currency = order.cash_due()
+        amount = Money(cash, cash_currency)
         order.payments.append(Payment(provider="cod", amount_minor=to_minor_units(amount),
-                                      currency=order.currency, status="succeeded"))
+                                      currency=cash_currency, status="succeeded"))
     db.session.add(AuditLog(user_id=user_id, action="order.deliver", entity="order",
                             entity_id=order.number, data={"cash_collected": step.marks_paid, **(data or {})}))
     outbox.enqueue(order.email, "order_delivered", order.lang, order=outbox.order_params(order, order.lang),

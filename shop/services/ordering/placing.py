@@ -17,7 +17,7 @@ from shop.extensions import db
 from shop.models import Allocation as AllocationRow
 from shop.models import CartItem, Lot, Order, OrderLine, Shipment, StockMove, utcnow
 from shop.services import addresses, discounts, locking, outbox, ports
-from shop.services.ordering import bookings, planning
+from shop.services.ordering import bookings, cash, planning
 from shop.services.ordering.errors import OutOfStock
 from shop.services.ordering.planning import Plan, ShippingAddress
 from shop.services.ordering.reading import find_by_key
@@ -77,6 +77,12 @@ def place_order(*, user_id: int | None, email: str, lang: str, items: list[tuple
     return placed
 
 
+def _fix_cash_due(order: Order) -> None:
+    """Cash on delivery: the courier collects the destination's money, at today's rate."""
+    due = cash.cash_due(order.ship_country, order.total_cny)
+    order.cod_currency, order.cod_rate, order.cod_amount = due.currency, due.rate, due.amount
+
+
 def _place(plan: Plan, *, user_id: int | None, email: str, lang: str, address: ShippingAddress,
            payment_method: str, idempotency_key: str, now: dt.datetime, address_latin: str) -> Order:
     """Inside the write transaction: reserve FEFO stock, book the departures, write the order."""
@@ -117,6 +123,8 @@ def _place(plan: Plan, *, user_id: int | None, email: str, lang: str, address: S
                           if payment_method == "stripe" else None),
         placed_at=now,
     )
+    if payment_method == "cod":
+        _fix_cash_due(order)
     db.session.add(order)
     if redemption is not None:
         redemption.order = order

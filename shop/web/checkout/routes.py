@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from shop.domain import customs
+from shop.domain import customs, routing
 from shop.domain import orders as order_rules
 from shop.extensions import login_manager
 from shop.i18n import current_language
@@ -33,7 +33,9 @@ MAX_KEY_LENGTH = 64
 def checkout_helpers():
     return {"labels": labels, "label": labels.label, "country_name": labels.country_name, "now_utc": clock.utcnow,
             # Babel formatting for this page's language (money and price as the storefront shows them).
-            "money": labels.money, "price": labels.price}
+            "money": labels.money, "price": labels.price,
+            # What the options block says "recommended" means (shop.domain.routing's rule).
+            "recommended_slack_days": routing.RECOMMENDED_SLACK_DAYS}
 
 
 # ---- the checkout page --------------------------------------------------------------------
@@ -54,7 +56,8 @@ def _prefill(form: CheckoutForm) -> None:
         # The destination the buyer picked for delivery promises on the product pages.
         ctx = buyer_context()
         form.name.data = current_user.name if current_user.is_authenticated else ""
-        form.country.data, form.city.data = ctx.place.country, words.city_name(ctx.place.city, ctx.lang)
+        if ctx.destination_known:  # else the buyer is asked: no country is assumed for them
+            form.country.data, form.city.data = ctx.place.country, words.city_name(ctx.place.city, ctx.lang)
     form.line.data = "auto"
     form.payment_method.data = "stripe" if payments.configured() else "cod"
     guest_checkout.prefill_latin(form)
@@ -77,6 +80,7 @@ def _render(form: CheckoutForm, pairs, countries, *, status: int = 200, page_err
         "checkout/checkout.html", form=form, pairs=pairs, quote=quote, currency=currency, goods_cny=goods,
         **guest_checkout.page_values(),
         countries=countries, payment_choices=_payment_choices(country), page_errors=list(page_errors),
+        cash_currencies=shipping.cash_currency_names(countries),
         selected_line=(form.line.data or "auto"), is_import=country == "CN", discount=discount,
         phone_example=_ltr(addresses.phone_example(country)) if country else None,
         postcode_example=_ltr(addresses.postcode_example(country)) if country else None,
@@ -361,8 +365,15 @@ def order_page(number: str):
             ordering.expire_overdue(number=number)
         outbox.deliver_quietly()
         order = _viewable(number)
+    # Back from the payment (?paid=1): look again until the payment's outcome has arrived.
+    waiting = request.args.get("paid") == "1" and _waiting_for_payment(order)
+    return _order_page(order, refresh_seconds=SETTLING_REFRESH_SECONDS if waiting else None)
+
+
+def _order_page(order, *, confirmation: bool = False, refresh_seconds: int | None = None):
     return render_template(
-        "checkout/order.html", order=order, action_form=ActionForm(),
+        "checkout/order.html", order=order, action_form=ActionForm(), confirmation=confirmation,
+        refresh_seconds=refresh_seconds,
         may_cancel=guest.is_buyer_of(order) and order_rules.buyer_may_cancel(order.status),
         may_deliver=getattr(current_user, "role", None) in ("staff", "admin") and order_rules.can(
             order.status, order_rules.OrderEvent.DELIVER, cash_on_delivery=order.payment_method == "cod"),
@@ -389,8 +400,11 @@ def pay(number: str):
     except payments.PaymentsUnavailable:
         flash(_("Card payments are not available right now. Please try again in a few minutes."), "error")
         return redirect(url_for("checkout.order_page", number=number))
+    except payments.TooManyAttempts:
+        flash(_too_many_attempts(), "error")
+        return redirect(url_for("checkout.order_page", number=number))
     # Where Stripe sends the buyer back: the shop's own address, never the request's Host.
-    return_url = shop_url("checkout.order_page", lang=current_language(), number=number, paid=1)
+    return_url = shop_url("checkout.confirmation", lang=current_language(), number=number)
     return render_template("checkout/pay.html", order=order, prepared=prepared, deadline=ordering.deadline_of(order),
                            return_url=return_url)
 
@@ -404,7 +418,7 @@ def pay_submit(number: str):
     data = request.get_json(silent=True) or request.form
     payment_method = str(data.get("payment_method") or "")[:100] or None
     token = str(data.get("token") or "")[:100] or None
-    done_url = url_for("checkout.order_page", number=number, paid=1)
+    done_url = url_for("checkout.confirmation", number=number)
     try:
         result = payments.pay(number, payment_method=payment_method, token=token)
     except payments.OrderNotPayable as error:
@@ -414,6 +428,9 @@ def pay_submit(number: str):
     except payments.PaymentsUnavailable:
         return jsonify({"status": "error", "message": _("Card payments are not available right now. Please try "
                                                           "again in a few minutes.")}), 503
+    except payments.TooManyAttempts:
+        return jsonify({"status": "closed", "message": _too_many_attempts(),
+                        "redirect": url_for("checkout.order_page", number=number)}), 429
     outbox.deliver_quietly()
     body: dict[str, str | None] = {"status": result.status, "redirect": done_url}
     if result.status == "requires_action":
@@ -421,6 +438,37 @@ def pay_submit(number: str):
     elif result.status == "failed":
         body["message"] = _("Your card was declined. Please try another card.")
     return jsonify(body)
+
+
+# ---- after paying: the confirmation, and pages that wait for the payment's outcome ------------
+
+SETTLING_REFRESH_SECONDS = 4
+
+
+def _too_many_attempts() -> str:
+    return _("This order's card was declined too many times, so no more attempts can be made. "
+             "Please cancel it and order again, or choose cash on delivery.")
+
+
+def _waiting_for_payment(order) -> bool:
+    """Whether the page should look again soon: a card payment sent and not settled yet."""
+    return order.status == order_rules.OrderStatus.PENDING_PAYMENT.value and order.payment_method == "stripe"
+
+
+@bp.get("/orders/<number>/confirmation")
+@login_required
+def confirmation(number: str):
+    """Where the buyer lands after paying: thanks and the order's summary; while the payment is
+    being confirmed the page reloads itself (no JavaScript needed) until it is settled."""
+    order = _viewable(number)
+    if order.user_id != current_user.id:
+        abort(404)
+    if _waiting_for_payment(order) and payments.configured():
+        payments.sync(number)
+        outbox.deliver_quietly()
+        order = _viewable(number)
+    return _order_page(order, confirmation=True,
+                       refresh_seconds=SETTLING_REFRESH_SECONDS if _waiting_for_payment(order) else None)
 
 
 @bp.post("/orders/<number>/cancel")

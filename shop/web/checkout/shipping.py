@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from babel.numbers import get_currency_name
+
+from shop.domain.languages import BABEL_LOCALE
 from shop.services import cart, discounts, ordering, quotes
 from shop.web import words
 from shop.web.checkout import labels
@@ -53,7 +56,9 @@ def served_countries() -> list[str]:
 
 
 def _line_names(lang: str) -> dict[str, str]:
-    return {code: info.name(lang) for code, info in quotes.line_set(buyer_context().memo).info.items()}
+    """Each line as buyers understand it ('Air, 3–5 days'), not the operator's name."""
+    memo = buyer_context().memo
+    return {code: words.buyer_line_name(code, lang, memo) for code in quotes.line_set(memo).info}
 
 
 def quote_view(pairs, country: str, city: str, applied: discounts.Applied | None = None,
@@ -90,3 +95,12 @@ def quote_view(pairs, country: str, city: str, applied: discounts.Applied | None
 def cart_pairs() -> list:
     """The buyer's cart as (product, quantity) pairs."""
     return [(line.product, line.quantity) for line in cart.cart_lines(buyer_context())]
+
+
+def cash_currency_names(countries: list[str]) -> dict[str, str]:
+    """For each country, the currency its courier collects cash on delivery in, named in the
+    page's language ('Pakistani Rupee'), for the payment choice to say."""
+    lang = buyer_context().lang
+    rates = ordering.latest_rates()
+    return {country: get_currency_name(ordering.cash_currency_for(country, rates), locale=BABEL_LOCALE[lang])
+            for country in countries}

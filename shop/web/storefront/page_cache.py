@@ -23,7 +23,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 
 from shop.services import cart, pricing
-from shop.web.context import CURRENCY_COOKIE, DESTINATION_COOKIE, buyer_context, guest_lines
+from shop.web.context import CURRENCY_COOKIE, DESTINATION_COOKIE, buyer_context, guessed_destination_value, guest_lines
 from shop.web.response_cache import PageCache, RedisPageCache, response_cache
 from shop.web.response_cache import seconds as _seconds
 
@@ -82,7 +82,7 @@ def cached_page(view):
             who = ("guest", cart.guest_item_count(guest_lines()))
         currency = cookies.get(CURRENCY_COOKIE)
         key = (req.host_url, req.full_path, currency if currency in pricing.CURRENCIES else None,
-               (cookies.get(DESTINATION_COOKIE) or "")[:80], who)
+               (cookies.get(DESTINATION_COOKIE) or "")[:80] or guessed_destination_value(), who)
         cache = _cache()
         pieces = cache.get(key)
         if pieces is None:

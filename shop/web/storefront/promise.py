@@ -25,11 +25,16 @@ class Promise:
     notes: tuple[str, ...]
     choices: list
     option: routing.Option | None = None
+    asking: bool = False  # nothing tells where the buyer lives: the page asks first
 
 
 def product_promise(product, ctx: BuyerContext) -> Promise | None:
     """The delivery promise for one unit of `product` to the buyer's destination, in the
     context's language (None only when the product cannot be routed at all)."""
+    if not ctx.destination_known:
+        return Promise(ctx.place, "", False, _("Where should we deliver? Choose your city to see when it "
+                                               "arrives and what delivery costs."), (),
+                       words.destination_choices(ctx.lang, None, ctx.memo), asking=True)
     outlook = quotes.delivery_outlook(product, ctx)
     if outlook is None:
         return None
