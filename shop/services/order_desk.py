@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -38,8 +38,8 @@ from shop.services.payments import PaymentIssue
 
 __all__ = [
     "EXPORT_COLUMNS", "SORTS", "Choices", "NoteRefused", "OrderDetail", "OrderFilters", "OrderNotFound", "OrderPage",
-    "OrderRow", "TimelineEntry", "add_note", "export_rows", "filter_choices", "filters_from", "order_detail",
-    "page_from", "search_orders",
+    "OrderRow", "TimelineEntry", "add_note", "export_rows", "filter_choices", "filters_from", "holding_goods_of",
+    "order_by", "order_detail", "page_from", "search_orders", "where_clauses",
 ]
 
 PER_PAGE = 50
@@ -178,6 +178,33 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def holding_goods_of(merchant_id: int) -> sa.ColumnElement[bool]:
+    """Orders with at least one line of the merchant's products."""
+    return Order.id.in_(sa.select(OrderLine.order_id).join(Product, Product.id == OrderLine.product_id)
+                        .where(Product.merchant_id == merchant_id))
+
+
+def where_clauses(filters: OrderFilters, *, merchant_id: int | None = None) -> list[sa.ColumnElement[bool]]:
+    """The conditions `filters` put on orders. With `merchant_id`, only that merchant's orders, its own
+    merchant filter ignored, and the search matches order numbers and waybills only: a merchant does not see
+    the buyer's name, e-mail, phone or ID, so it may not probe for them either."""
+    if merchant_id is None:
+        return _where(filters)
+    own = replace(filters, merchant=None, q="")
+    where = [holding_goods_of(merchant_id), *_where(own)]
+    if filters.q:
+        pattern = _like(filters.q.lower())
+        where.append(sa.or_(sa.func.lower(Order.number).like(pattern, escape="\\"),
+                            sa.exists().where(Shipment.order_id == Order.id,
+                                              sa.func.lower(Shipment.waybill).like(pattern, escape="\\"))))
+    return where
+
+
+def order_by(sort: str) -> list[sa.UnaryExpression[Any]]:
+    """The ORDER BY of a desk sort name (an unknown one sorts newest first)."""
+    return _order_by(sort_from(sort))
+
+
 def _where(filters: OrderFilters) -> list[sa.ColumnElement[bool]]:
     where: list[sa.ColumnElement[bool]] = []
     if filters.status:
@@ -309,6 +336,25 @@ def filter_choices(departures: int = 60) -> Choices:
     return Choices(statuses=tuple(s.value for s in OrderStatus), payment_statuses=tuple(s.value for s in PaymentStatus),
                    countries=countries, lines=lines,
                    departures=[(row.id, row.code, aware(row.departs_at)) for row in recent], merchants=merchants)
+
+
+def merchant_filter_choices(merchant_id: int, departures: int = 60) -> Choices:
+    """The filter form a merchant gets: countries of its own orders, lines, the departures its orders travel
+    on; no merchant list."""
+    own = holding_goods_of(merchant_id)
+    countries = list(db.session.scalars(sa.select(Order.ship_country).where(own).distinct()
+                                        .order_by(Order.ship_country)))
+    lines = [(line.code, dict(line.names or {}))
+             for line in db.session.scalars(sa.select(ExpressLine).order_by(ExpressLine.code))]
+    recent = db.session.execute(
+        sa.select(Departure.id, ExpressLine.code, Departure.departs_at)
+        .join(ExpressLine, Departure.line_id == ExpressLine.id)
+        .where(Departure.id.in_(sa.select(Shipment.departure_id).join(Order, Order.id == Shipment.order_id)
+                                .where(own)))
+        .order_by(Departure.departs_at.desc(), Departure.id.desc()).limit(departures))
+    return Choices(statuses=tuple(s.value for s in OrderStatus), payment_statuses=tuple(s.value for s in PaymentStatus),
+                   countries=countries, lines=lines,
+                   departures=[(row.id, row.code, aware(row.departs_at)) for row in recent], merchants=[])
 
 
 # ---- one order --------------------------------------------------------------------------------
