@@ -41,10 +41,8 @@ def sales_chart(sales: list[figures.DayTotal], chart_id: str = "sales", *, own: 
                    scale=(money(top), money(top / 2)) if top > 0 else ())
 
 
-def _count_chart(chart_id: str, title: str, rows: list[Row], what: str) -> Chart:
+def _count_chart(chart_id: str, title: str, rows: list[Row], description: str) -> Chart:
     total = sum(int(r.value) for r in rows)
-    description = _("%(orders)s in the last %(days)d days, by %(what)s.", orders=_orders(total),
-                    days=figures.SALES_DAYS, what=what)
     if rows:
         description += " " + _("Most: %(label)s (%(share)s).", label=rows[0].label,
                                share=format_percent(rows[0].value / total if total else 0))
@@ -54,14 +52,20 @@ def _count_chart(chart_id: str, title: str, rows: list[Row], what: str) -> Chart
 def destination_chart(counts: list[figures.Count]) -> Chart:
     lang = current_language()
     rows = [Row(country_name(c.key, lang), Decimal(c.orders), format_decimal(c.orders)) for c in counts]
-    return _count_chart("by-destination", _("Orders by destination"), rows, _("destination country"))
+    total = sum(c.orders for c in counts)
+    return _count_chart("by-destination", _("Orders by destination"), rows,
+                        _("%(orders)s in the last %(days)d days, by destination country.", orders=_orders(total),
+                          days=figures.SALES_DAYS))
 
 
 def line_chart(counts: list[figures.Count]) -> Chart:
     lang = current_language()
     rows = [Row(c.names.get(lang) or c.names.get("en") or c.key, Decimal(c.orders), format_decimal(c.orders))
             for c in counts]
-    return _count_chart("by-line", _("Orders by express line"), rows, _("express line"))
+    total = sum(c.orders for c in counts)
+    return _count_chart("by-line", _("Orders by express line"), rows,
+                        _("%(orders)s in the last %(days)d days, by express line.", orders=_orders(total),
+                          days=figures.SALES_DAYS))
 
 
 def departure_chart(departures: list[figures.DepartureFill]) -> Chart:
