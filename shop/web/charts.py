@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 WIDTH = 640
-ROW_HEIGHT = 34
+ROW_HEIGHT = 56
+LABEL_SPACE = 32  # above each bar, for its label
+BAR_HEIGHT = 18
+VALUE_SPACE = 90  # after the longest bar, for its figure
 PLOT_TOP = 12
 AXIS_SPACE = 34  # under the columns, for the day labels
 SCALE_SPACE = 64  # beside the columns, for the scale
@@ -35,6 +38,7 @@ class Mark:
     label: str
     shown: str
     label_x: float = 0
+    label_y: float = 0
     text_x: float = 0
     text_y: float = 0
     track_x: float = 0
@@ -90,7 +94,8 @@ def columns(chart_id: str, title: str, description: str, rows: Sequence[Row], he
         x = SCALE_SPACE + n * step + step * 0.15
         chart.marks.append(Mark(x=_mirror(rtl, x, step * 0.7), y=chart.baseline - bar_height, width=step * 0.7,
                                 height=bar_height, label=row.label, shown=row.shown))
-        if n % tick_every == 0 or n == len(rows) - 1:
+        last = n == len(rows) - 1
+        if n % tick_every == 0 or (last and n % tick_every > tick_every // 2):
             chart.ticks.append(Tick(_mirror(rtl, x + step * 0.35), chart.baseline + 18, row.label))
     for fraction, text in zip((1.0, 0.5), scale, strict=False):
         chart.grid.append(Tick(_mirror(rtl, SCALE_SPACE - 6), PLOT_TOP + plot_height * (1 - fraction), text))
@@ -98,22 +103,24 @@ def columns(chart_id: str, title: str, description: str, rows: Sequence[Row], he
 
 
 def bars(chart_id: str, title: str, description: str, rows: Sequence[Row], headings: tuple[str, ...], *,
-         rtl: bool, full: Decimal | None = None, label_width: int = 200) -> Chart:
-    """A horizontal bar per row, its label at the start of the line and its figure after the bar. With
-    `full` (1 for shares), each bar has a track of that length and a bar past it is marked as over."""
+         rtl: bool, full: Decimal | None = None) -> Chart:
+    """A horizontal bar per row under its label, both from the start of the reading direction, the figure
+    after the bar (labels of any length fit: they have the whole line). With `full` (1 for shares), each bar
+    has a track of that length and a bar past it is marked as over."""
     chart = Chart(chart_id, "bars", title, description, rows, headings, rtl,
-                  height=PLOT_TOP * 2 + ROW_HEIGHT * max(len(rows), 1))
-    room = WIDTH - label_width - 80  # the figure's text after the bar
+                  height=PLOT_TOP + ROW_HEIGHT * max(len(rows), 1))
+    room = WIDTH - VALUE_SPACE
     top = full if full is not None else max((row.value for row in rows), default=Decimal(0))
     for n, row in enumerate(rows):
         y = PLOT_TOP + n * ROW_HEIGHT
         share = min(float(row.value / top), 1.0) if top and top > 0 else 0.0
         length = max(share * room, 1.0 if row.value > 0 else 0.0)
+        bar_y = y + LABEL_SPACE
         chart.marks.append(Mark(
-            x=_mirror(rtl, label_width, length), y=y + 6, width=length, height=ROW_HEIGHT - 12,
-            label=row.label, shown=row.shown, label_x=_mirror(rtl, label_width - 8),
-            text_x=_mirror(rtl, label_width + length + 6), text_y=y + ROW_HEIGHT / 2,
-            track_x=_mirror(rtl, label_width, room) if full is not None else 0,
+            x=_mirror(rtl, 0, length), y=bar_y, width=length, height=BAR_HEIGHT,
+            label=row.label, shown=row.shown, label_x=_mirror(rtl, 0), label_y=y + LABEL_SPACE - 11,
+            text_x=_mirror(rtl, (room if full is not None else length) + 6), text_y=bar_y + BAR_HEIGHT / 2,
+            track_x=_mirror(rtl, 0, room) if full is not None else 0,
             track_width=room if full is not None else 0,
             over=full is not None and row.value > full))
     return chart

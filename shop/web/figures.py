@@ -85,8 +85,7 @@ def departure_chart(departures: list[figures.DepartureFill]) -> Chart:
     if full:
         description += " " + ngettext("%(num)d is 90%% full or more.", "%(num)d are 90%% full or more.", len(full))
     return bars("departures", _("Fill of the coming departures"), description, rows,
-                (_("Departure"), _("Fill"), _("Booked")), rtl=is_rtl(current_language()), full=Decimal(1),
-                label_width=260)
+                (_("Departure"), _("Fill"), _("Booked")), rtl=is_rtl(current_language()), full=Decimal(1))
 
 
 def top_listing_chart(top: list[figures.TopListing]) -> Chart:
@@ -95,4 +94,4 @@ def top_listing_chart(top: list[figures.TopListing]) -> Chart:
     description = (_("Your best-selling listings of the last %(days)d days by sales; first: %(name)s.",
                      days=figures.SALES_DAYS, name=top[0].name) if top else "")
     return bars("top-listings", _("Top listings"), description, rows, (_("Listing"), _("Sales"), _("Units")),
-                rtl=is_rtl(current_language()), label_width=240)
+                rtl=is_rtl(current_language()))

@@ -67,15 +67,18 @@ def test_admin_home_draws_each_chart_with_its_title_description_and_table(client
 def test_the_destination_chart_mirrors_in_urdu(client, auth, shop):
     signed_in(client, auth, ACCOUNTS["admin"])
 
-    def first_bar_x(lang):
+    def first_bar(lang):
         client.get(f"/admin/language/{lang}")
         html = client.get("/admin/").get_data(as_text=True)
         figure = html[html.index('id="by-destination"'):]
-        return float(re.search(r'class="chart-bar" x="([0-9.]+)"', figure).group(1))
+        found = re.search(r'class="chart-bar" x="([0-9.]+)" y="[0-9.]+" width="([0-9.]+)"', figure)
+        return float(found.group(1)), float(found.group(2))
 
-    # The bar starts after the label column on the left in English, and ends before it on the right in Urdu.
-    assert first_bar_x("en") == 200.0
-    assert first_bar_x("ur") < 440.0
+    # The longest bar starts at the left edge in English and ends at the right edge in Urdu.
+    x, width = first_bar("en")
+    assert x == 0 and width > 300
+    x, width = first_bar("ur")
+    assert x > 0 and x + width == 640
 
 
 def test_merchant_home_shows_its_sales_top_listings_cover_and_expiring_lots_only(client, auth, shop):
