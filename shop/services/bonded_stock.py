@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -115,7 +116,7 @@ def _moved(kind: str) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((StockMove.kind == kind, StockMove.on_hand_delta), else_=0)), 0)
 
 
-def _query(merchant_id: int | None, entry: str | None) -> sa.Select[tuple]:
+def _query(merchant_id: int | None, entry: str | None) -> sa.Select[*tuple[Any, ...]]:
     query = (sa.select(Lot.id, Lot.lot_number, Lot.customs_entry, Lot.customs_status, Lot.expiry, Lot.on_hand,
                        Lot.reserved, Product.sku, Merchant.name.label("merchant"),
                        _moved("intake").label("entered"), _moved("pick").label("picked"),
@@ -133,7 +134,7 @@ def _query(merchant_id: int | None, entry: str | None) -> sa.Select[tuple]:
     return query
 
 
-def _balance(row: sa.Row[tuple]) -> LotBalance:
+def _balance(row: sa.Row[Any]) -> LotBalance:
     return LotBalance(lot_id=row.id, lot_number=row.lot_number, customs_entry=row.customs_entry, sku=row.sku,
                       merchant=row.merchant, customs_status=row.customs_status, expiry=row.expiry,
                       entered=int(row.entered), sold_shipped=-int(row.picked), returned=int(row.returned),

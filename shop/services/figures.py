@@ -241,7 +241,7 @@ def admin_figures(today: dt.date, now: dt.datetime) -> AdminFigures:
         .where(*in_window)).one()
 
     return AdminFigures(
-        today=today, sales=_days(today, [tuple(r) for r in sold]),
+        today=today, sales=_days(today, [(r.placed_at, r.id, r.total_cny) for r in sold]),
         by_destination=[Count(code, {}, int(n)) for code, n in destinations],
         by_line=[Count(code, dict(names or {}), int(n)) for code, names, n in lines],
         departures=[DepartureFill(r.code, dict(r.names or {}), aware(r.departs_at), Decimal(r.booked_kg or 0),

@@ -7,12 +7,11 @@ from flask import Response, render_template, request, stream_with_context
 from shop.i18n import current_language
 from shop.services import bonded_stock, csv_export, documents
 from shop.web.fulfilment.words import script_lang
-from shop.web.labels import label
-from shop.web.merchant.forms import STATUS_NAMES
+from shop.web.labels import LOT_STATUS, label
 
 
 def helpers() -> dict:
-    return {"lot_status": lambda code: label(STATUS_NAMES, code), "script_lang": script_lang}
+    return {"lot_status": lambda code: label(LOT_STATUS, code), "script_lang": script_lang}
 
 
 def page(template: str, merchant_id: int | None, **context) -> str:

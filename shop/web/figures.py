@@ -8,6 +8,7 @@ from babel.dates import format_skeleton, format_time
 from flask_babel import format_decimal, format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 
+from shop.domain.routing import SHANGHAI
 from shop.i18n import current_language, is_rtl
 from shop.services import figures
 from shop.web.charts import Chart, Row, bars, columns
@@ -73,7 +74,7 @@ def departure_chart(departures: list[figures.DepartureFill]) -> Chart:
     lang = current_language()
     rows = []
     for d in departures:
-        local = d.departs_at.astimezone(figures.SHANGHAI)
+        local = d.departs_at.astimezone(SHANGHAI)
         when = f"{_day(local.date())} {format_time(local.timetz(), 'short', locale=get_locale())}"
         name = d.line_names.get(lang) or d.line_names.get("en") or d.line
         rows.append(Row(f"{name} · {when}", d.share, format_percent(d.share),

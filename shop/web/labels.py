@@ -12,6 +12,7 @@ ORDER_STATUS = {
     "cancelled": _l("Cancelled"),
     "refunded": _l("Refunded"),
 }
+LOT_STATUS = {"bonded": _l("Bonded"), "released": _l("Released"), "quarantined": _l("Quarantined")}
 
 
 def label(table: dict, code: str) -> str:

@@ -29,7 +29,7 @@ def test_filters_narrow_the_merchants_orders(shop, client, auth):
     assert shown(client, "status=confirmed", everything) == {n["ru_cod"]}
     assert shown(client, "country=CN", everything) == {n["cn_paid"]}
     assert shown(client, "line=KHG-PK-TRUCK", everything) == {n["pk_pending"]}
-    assert shown(client, "departure=%d" % shop.world.departures["CN-BONDED"], everything) == {n["cn_paid"]}
+    assert shown(client, f"departure={shop.world.departures['CN-BONDED']}", everything) == {n["cn_paid"]}
     assert shown(client, "q=" + n["ru_cod"], everything) == {n["ru_cod"]}
 
 
