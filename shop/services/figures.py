@@ -216,11 +216,14 @@ def admin_figures(today: dt.date, now: dt.datetime) -> AdminFigures:
     destinations = db.session.execute(
         sa.select(Order.ship_country, sa.func.count(Order.id)).where(*in_window)
         .group_by(Order.ship_country).order_by(sa.func.count(Order.id).desc(), Order.ship_country)).all()
+    # Grouped by the line's code alone: PostgreSQL cannot group by a JSON column (the names come after).
     lines = db.session.execute(
-        sa.select(ExpressLine.code, ExpressLine.names, sa.func.count(sa.distinct(Shipment.order_id)))
+        sa.select(ExpressLine.code, sa.func.count(sa.distinct(Shipment.order_id)))
         .join(Shipment, Shipment.line_id == ExpressLine.id).join(Order, Order.id == Shipment.order_id)
-        .where(*in_window).group_by(ExpressLine.id, ExpressLine.code, ExpressLine.names)
+        .where(*in_window).group_by(ExpressLine.code)
         .order_by(sa.func.count(sa.distinct(Shipment.order_id)).desc(), ExpressLine.code)).all()
+    line_names: dict[str, dict[str, str]] = dict(
+        db.session.execute(sa.select(ExpressLine.code, ExpressLine.names)).tuples().all())
 
     upcoming = db.session.execute(
         sa.select(Departure.departs_at, Departure.booked_kg, ExpressLine.code, ExpressLine.names,
@@ -243,7 +246,7 @@ def admin_figures(today: dt.date, now: dt.datetime) -> AdminFigures:
     return AdminFigures(
         today=today, sales=_days(today, [(r.placed_at, r.id, r.total_cny) for r in sold]),
         by_destination=[Count(code, {}, int(n)) for code, n in destinations],
-        by_line=[Count(code, dict(names or {}), int(n)) for code, names, n in lines],
+        by_line=[Count(code, dict(line_names.get(code) or {}), int(n)) for code, n in lines],
         departures=[DepartureFill(r.code, dict(r.names or {}), aware(r.departs_at), Decimal(r.booked_kg or 0),
                                   Decimal(r.capacity_kg or 0)) for r in upcoming],
         bonded_units=int(units), bonded_value_cny=Decimal(value).quantize(Decimal("0.01")),

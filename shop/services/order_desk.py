@@ -57,6 +57,7 @@ EXPORT_COLUMNS = ("number", "placed_at", "status", "payment_method", "payment_st
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _COUNTRY = re.compile("^[A-Z]{2}$")
 _EXPORT_BATCH = 500
+_SEPARATOR = "\x1f"
 
 
 class OrderDeskError(Exception):
@@ -195,8 +196,8 @@ def where_clauses(filters: OrderFilters, *, merchant_id: int | None = None) -> l
     if filters.q:
         pattern = _like(filters.q.lower())
         where.append(sa.or_(sa.func.lower(Order.number).like(pattern, escape="\\"),
-                            sa.exists().where(Shipment.order_id == Order.id,
-                                              sa.func.lower(Shipment.waybill).like(pattern, escape="\\"))))
+                            Order.id.in_(sa.select(Shipment.order_id)
+                                         .where(sa.func.lower(Shipment.waybill).like(pattern, escape="\\")))))
     return where
 
 
@@ -209,8 +210,10 @@ def _where(filters: OrderFilters) -> list[sa.ColumnElement[bool]]:
     where: list[sa.ColumnElement[bool]] = []
     if filters.status:
         where.append(Order.status == filters.status)
+    # Each narrowing by a related row is an IN over that row's own index, not a correlated EXISTS: at
+    # 100,000 orders the database then reads the few matching rows instead of probing once per order.
     if filters.payment_status:
-        where.append(sa.exists().where(Payment.order_id == Order.id, Payment.status == filters.payment_status))
+        where.append(Order.id.in_(sa.select(Payment.order_id).where(Payment.status == filters.payment_status)))
     if filters.placed_from:
         start = dt.datetime.combine(filters.placed_from, dt.time(), tzinfo=dt.UTC)
         where.append(Order.placed_at >= start)
@@ -220,13 +223,14 @@ def _where(filters: OrderFilters) -> list[sa.ColumnElement[bool]]:
     if filters.country:
         where.append(Order.ship_country == filters.country)
     if filters.line:
-        where.append(sa.exists().where(Shipment.order_id == Order.id, Shipment.line_id == ExpressLine.id,
-                                       ExpressLine.code == filters.line))
+        where.append(Order.id.in_(sa.select(Shipment.order_id).join(ExpressLine, Shipment.line_id == ExpressLine.id)
+                                  .where(ExpressLine.code == filters.line)))
     if filters.departure_id:
-        where.append(sa.exists().where(Shipment.order_id == Order.id, Shipment.departure_id == filters.departure_id))
+        where.append(Order.id.in_(sa.select(Shipment.order_id).where(Shipment.departure_id == filters.departure_id)))
     if filters.merchant:
-        where.append(sa.exists().where(OrderLine.order_id == Order.id, OrderLine.product_id == Product.id,
-                                       Product.merchant_id == Merchant.id, Merchant.slug == filters.merchant))
+        where.append(Order.id.in_(sa.select(OrderLine.order_id).join(Product, OrderLine.product_id == Product.id)
+                                  .join(Merchant, Product.merchant_id == Merchant.id)
+                                  .where(Merchant.slug == filters.merchant)))
     if filters.q:
         where.append(_search(filters.q))
     return where
@@ -235,10 +239,11 @@ def _where(filters: OrderFilters) -> list[sa.ColumnElement[bool]]:
 def _search(q: str) -> sa.ColumnElement[bool]:
     """Order number, e-mail, the name shipped to, phone, a waybill, or the last four of the PRC ID number."""
     pattern = _like(q.lower())
-    found: list[sa.ColumnElement[bool]] = [
-        sa.func.lower(column).like(pattern, escape="\\")
-        for column in (Order.number, Order.email, Order.ship_name, Order.ship_phone)
-    ]
+    # One lower() over the four columns joined by a separator no search can hold (control characters are
+    # refused): a single pass per order instead of four.
+    joined = sa.func.lower(Order.number + _SEPARATOR + Order.email + _SEPARATOR + Order.ship_name + _SEPARATOR
+                           + Order.ship_phone)
+    found: list[sa.ColumnElement[bool]] = [joined.like(pattern, escape="\\")]
     digits = re.sub(r"\D", "", q)
     if len(digits) >= 4:
         # A phone typed without its spaces and dashes.
@@ -246,8 +251,8 @@ def _search(q: str) -> sa.ColumnElement[bool]:
         found.append(compact.like(_like(digits), escape="\\"))
     if len(q) == 4 and re.fullmatch(r"[0-9]{3}[0-9Xx]", q):
         found.append(sa.func.upper(Order.id_number).like("%" + q.upper()))
-    found.append(sa.exists().where(Shipment.order_id == Order.id,
-                                   sa.func.lower(Shipment.waybill).like(pattern, escape="\\")))
+    found.append(Order.id.in_(sa.select(Shipment.order_id)
+                              .where(sa.func.lower(Shipment.waybill).like(pattern, escape="\\"))))
     return sa.or_(*found)
 
 
