@@ -222,8 +222,8 @@ def admin_figures(today: dt.date, now: dt.datetime) -> AdminFigures:
         .join(Shipment, Shipment.line_id == ExpressLine.id).join(Order, Order.id == Shipment.order_id)
         .where(*in_window).group_by(ExpressLine.code)
         .order_by(sa.func.count(sa.distinct(Shipment.order_id)).desc(), ExpressLine.code)).all()
-    line_names: dict[str, dict[str, str]] = dict(
-        db.session.execute(sa.select(ExpressLine.code, ExpressLine.names)).tuples().all())
+    line_names: dict[str, dict[str, str]] = {
+        code: names for code, names in db.session.execute(sa.select(ExpressLine.code, ExpressLine.names))}
 
     upcoming = db.session.execute(
         sa.select(Departure.departs_at, Departure.booked_kg, ExpressLine.code, ExpressLine.names,
