@@ -12,6 +12,10 @@ import sys
 _SQLITE = (os.environ.get("DATABASE_URL") or "sqlite").startswith("sqlite")
 threads = int(os.environ.get("GUNICORN_THREADS") or (1 if _SQLITE else 4))
 workers = int(os.environ.get("WORKERS") or 3)
+# Threaded workers even with one thread: the worker's main loop keeps telling the master it is alive
+# while a request runs, so a long streamed download (the order desk's CSV of 100,000 orders takes
+# minutes) is not killed at `timeout` as a sync worker would be; one thread still serves one request.
+worker_class = "gthread"
 
 
 def _dispose_loaded_engines() -> None:

@@ -25,7 +25,7 @@ from shop.models import (
     User,
     VariantGroup,
 )
-from shop.services import search
+from shop.services import demo_orders, search
 from shop.services.slugs import slugify
 
 
@@ -38,7 +38,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
 
     today = today or dt.date.today()
     created = {"merchants": 0, "categories": 0, "products": 0, "lots": 0, "lines": 0, "rates": 0,
-               "duty_rules": 0, "accounts": 0, "discounts": 0}
+               "duty_rules": 0, "accounts": 0, "discounts": 0, "orders": 0}
 
     merchant_by_slug = {m.slug: m for m in db.session.scalars(sa.select(Merchant))}
     for data in merchants.MERCHANTS:
@@ -160,6 +160,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
 
     created["discounts"] = _demo_discounts(merchant_by_slug)
     db.session.commit()
+    created["orders"] = demo_orders.load_orders()
     return created
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from shop.database import write_transaction
+from shop.database import aware, write_transaction
 from shop.domain import variants as variant_rules
 from shop.domain.messages import Message
 from shop.extensions import db
@@ -25,9 +25,11 @@ from shop.models import (
     ApiToken,
     AuditLog,
     Category,
+    ExpressLine,
     Lot,
     Order,
     OrderLine,
+    Payment,
     Product,
     ProductTranslation,
     Shipment,
@@ -35,7 +37,7 @@ from shop.models import (
     User,
     utcnow,
 )
-from shop.services import catalogue, listings, locking, variants
+from shop.services import catalogue, listings, locking, order_desk, variants
 from shop.services.audit import audit
 from shop.services.listings import ListingDraft, LotDraft, Slugs
 
@@ -229,6 +231,76 @@ def orders(merchant_id: int, page: int = 1, per_page: int = 20, status: str | No
     found = list(db.session.scalars(stmt.order_by(Order.placed_at.desc(), Order.id.desc())
                                     .limit(per_page).offset((page - 1) * per_page)))
     return _with_own_lines(merchant_id, found), total
+
+
+@dataclass
+class OrderPage:
+    """One page of the merchant's orders that pass the desk's filters, each with only its own lines."""
+
+    orders: list[tuple[Order, list[OrderLine]]]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def orders_matching(merchant_id: int, filters: order_desk.OrderFilters, sort: str = order_desk.DEFAULT_SORT,
+                    page: int = 1, per_page: int = 25) -> OrderPage:
+    """The order desk's filters, search and sorts over the orders holding the merchant's goods."""
+    where = order_desk.where_clauses(filters, merchant_id=merchant_id)
+    total = db.session.scalar(sa.select(sa.func.count(Order.id)).where(*where)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    found = list(db.session.scalars(sa.select(Order).where(*where).order_by(*order_desk.order_by(sort))
+                                    .limit(per_page).offset((page - 1) * per_page)))
+    return OrderPage(_with_own_lines(merchant_id, found), total, page, per_page)
+
+
+ORDER_EXPORT_COLUMNS = ("number", "placed_at", "status", "payment_status", "ship_country", "lines", "lines_value_cny",
+                        "express_lines", "waybills")
+_EXPORT_BATCH = 500
+
+
+def order_export_rows(merchant_id: int, filters: order_desk.OrderFilters,
+                      sort: str = order_desk.DEFAULT_SORT) -> Iterator[tuple[object, ...]]:
+    """The merchant's filtered orders as rows in ORDER_EXPORT_COLUMNS order, read in batches: only its own
+    lines and their value, and no buyer's contact details."""
+    query = (sa.select(Order.id, Order.number, Order.placed_at, Order.status, Order.ship_country)
+             .where(*order_desk.where_clauses(filters, merchant_id=merchant_id))
+             .order_by(*order_desk.order_by(sort)).execution_options(yield_per=_EXPORT_BATCH))
+    for batch in db.session.execute(query).partitions():
+        ids = [row.id for row in batch]
+        lines: dict[int, list[str]] = {}
+        value: dict[int, Decimal] = {}
+        shipment_ids: dict[int, set[int]] = {}
+        for order_id, sku, quantity, price, shipment_id in db.session.execute(
+                sa.select(OrderLine.order_id, OrderLine.sku, OrderLine.quantity, OrderLine.unit_price_cny,
+                          OrderLine.shipment_id)
+                .join(Product, Product.id == OrderLine.product_id)
+                .where(OrderLine.order_id.in_(ids), Product.merchant_id == merchant_id).order_by(OrderLine.id)):
+            lines.setdefault(order_id, []).append(f"{sku} x{quantity}")
+            value[order_id] = value.get(order_id, Decimal("0.00")) + price * quantity
+            if shipment_id is not None:
+                shipment_ids.setdefault(order_id, set()).add(shipment_id)
+        travels: dict[int, list[tuple[str, str]]] = {}
+        wanted = set().union(*shipment_ids.values()) if shipment_ids else set()
+        for order_id, code, waybill in db.session.execute(
+                sa.select(Shipment.order_id, ExpressLine.code, Shipment.waybill)
+                .join(ExpressLine, ExpressLine.id == Shipment.line_id)
+                .where(Shipment.id.in_(wanted)).order_by(Shipment.id)):
+            travels.setdefault(order_id, []).append((code, waybill or ""))
+        paid: dict[int, str] = {}
+        for order_id, status in db.session.execute(
+                sa.select(Payment.order_id, Payment.status).where(Payment.order_id.in_(ids)).order_by(Payment.id)):
+            paid[order_id] = status
+        for row in batch:
+            shipped = travels.get(row.id, [])
+            yield (row.number, aware(row.placed_at), row.status, paid.get(row.id, ""), row.ship_country,
+                   lines.get(row.id, []), value.get(row.id, Decimal("0.00")), [code for code, _ in shipped],
+                   [waybill for _, waybill in shipped if waybill])
 
 
 def order_of(merchant_id: int, number: str) -> tuple[Order, list[OrderLine]] | None:

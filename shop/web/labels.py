@@ -14,6 +14,7 @@ ORDER_STATUS = {
     "partially_refunded": _l("Partly refunded"),
     "returned": _l("Returned"),
 }
+LOT_STATUS = {"bonded": _l("Bonded"), "released": _l("Released"), "quarantined": _l("Quarantined")}
 
 
 def label(table: dict, code: str) -> str:

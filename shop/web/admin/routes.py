@@ -15,9 +15,12 @@ from flask_login import current_user
 from shop.domain import routing
 from shop.i18n import LANGUAGES, OFFICE_LANG_COOKIE, current_language
 from shop.services import admin as admin_service
+from shop.services import clock, figures, pricing, quotes
 from shop.services import lines as line_service
+from shop.services import listings as listing_service
 from shop.services import outbox as outbox_service
-from shop.services import pricing, quotes
+from shop.web import bonded_stock as bonded_stock_views
+from shop.web import figures as figure_charts
 from shop.web.admin import bp
 from shop.web.admin.forms import (
     BASIS_NAMES,
@@ -79,8 +82,14 @@ def _saved(changed) -> None:
 
 @bp.get("/")
 def index():
-    """The administration's front page."""
-    return render_template("admin/index.html")
+    """The administration's front page: the shop's figures, drawn as charts with their tables."""
+    now = clock.utcnow()
+    found = figures.admin_figures(listing_service.today(), now)
+    charts = {"sales": figure_charts.sales_chart(found.sales),
+              "destinations": figure_charts.destination_chart(found.by_destination),
+              "lines": figure_charts.line_chart(found.by_line),
+              "departures": figure_charts.departure_chart(found.departures)}
+    return render_template("admin/index.html", figures=found, charts=charts)
 
 
 @bp.get("/language/<code>")
@@ -294,3 +303,23 @@ def outbox_resend(message_id: int):
         outbox_service.deliver_quietly()
         flash(_("The e-mail is queued again."), "success")
     return redirect(url_for("admin.outbox", status=request.args.get("status") or None), 303)
+
+
+# ---- bonded stock ---------------------------------------------------------------------------
+
+@bp.get("/bonded-stock")
+def bonded_stock():
+    """The bonded-stock reconciliation: every customs entry and its lots, from the stock ledger."""
+    return bonded_stock_views.page("admin/bonded_stock.html", None)
+
+
+@bp.get("/bonded-stock.csv")
+def bonded_stock_csv():
+    """The reconciliation as CSV, a row per lot."""
+    return bonded_stock_views.csv_download(None, "bonded-stock")
+
+
+@bp.get("/bonded-stock.pdf")
+def bonded_stock_pdf():
+    """The reconciliation as a PDF for customs."""
+    return bonded_stock_views.pdf_download(None, "bonded-stock", _("Every merchant"))

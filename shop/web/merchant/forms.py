@@ -18,6 +18,7 @@ from shop.domain.routing import GOODS_FLAGS
 from shop.domain.variants import MAX_VALUE, OPTION_KINDS
 from shop.i18n import LANGUAGES, current_language
 from shop.services import catalogue, listings
+from shop.web.labels import LOT_STATUS
 from shop.web.messages import said
 from shop.web.words import OPTION_NAMES, country_name
 
@@ -28,7 +29,7 @@ TAX_CLASS_NAMES = {"food": _l("Food (VAT %(vat)s)", vat="9%"),
                    "general": _l("General goods (VAT %(vat)s)", vat="13%"),
                    "cosmetics_high": _l("High-end cosmetics (VAT %(vat)s, consumption tax %(tax)s)", vat="13%",
                                         tax="15%")}
-STATUS_NAMES = {"bonded": _l("Bonded"), "released": _l("Released"), "quarantined": _l("Quarantined")}
+STATUS_NAMES = LOT_STATUS
 LOT_STATUSES = tuple(status.value for status in CustomsStatus)
 REQUIRED = _l("This field is required.")
 _SIGNED = re.compile(r"[+-]?[0-9]{1,7}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,8 +13,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from shop.domain.orders import OrderStatus
 from shop.i18n import LANGUAGES, OFFICE_LANG_COOKIE, current_language
+from shop.services import csv_export, figures, order_desk
 from shop.services import listings as listing_service
 from shop.services import merchant as merchant_service
+from shop.web import bonded_stock as bonded_stock_views
+from shop.web import figures as figure_charts
+from shop.web.desk.words import PAYMENT_STATUS, SORT_NAMES
 from shop.web.labels import ORDER_STATUS, label
 from shop.web.merchant import bp
 from shop.web.merchant.forms import (
@@ -107,9 +111,33 @@ def language(code: str):
 
 @bp.get("/")
 def index():
-    """The dashboard: counts, listings running low, lots expiring, recent orders."""
-    return render_template("merchant/index.html", board=merchant_service.dashboard(_merchant_id()),
-                           low_stock=merchant_service.LOW_STOCK)
+    """The dashboard: counts, sales per day, top listings, days of stock cover, lots expiring, recent orders."""
+    today = listing_service.today()
+    found = figures.merchant_figures(_merchant_id(), today, current_language())
+    return render_template("merchant/index.html", board=merchant_service.dashboard(_merchant_id(), today),
+                           low_stock=merchant_service.LOW_STOCK, figures=found,
+                           charts={"sales": figure_charts.sales_chart(found.sales, own=True),
+                                   "top": figure_charts.top_listing_chart(found.top)})
+
+
+# ---- bonded-stock reconciliation ------------------------------------------------------------
+
+@bp.get("/bonded-stock")
+def bonded_stock():
+    """The merchant's own customs entries and lots, reconciled with the stock ledger."""
+    return bonded_stock_views.page("merchant/bonded_stock.html", _merchant_id())
+
+
+@bp.get("/bonded-stock.csv")
+def bonded_stock_csv():
+    return bonded_stock_views.csv_download(_merchant_id(), "bonded-stock")
+
+
+@bp.get("/bonded-stock.pdf")
+def bonded_stock_pdf():
+    merchant = current_user.merchant
+    return bonded_stock_views.pdf_download(_merchant_id(), "bonded-stock",
+                                           merchant.display_name(current_language()) if merchant else "")
 
 
 # ---- listings -------------------------------------------------------------------------------
@@ -256,15 +284,25 @@ def lot_status(lot_id: int):
 
 @bp.get("/orders")
 def orders():
-    """Orders holding the merchant's goods (only their lines), newest first."""
-    status = request.args.get("status") or None
-    if status not in ORDER_STATUSES:
-        status = None
-    page = _page()
-    found, total = merchant_service.orders(_merchant_id(), page, PER_PAGE, status)
-    pages = max(1, -(-total // PER_PAGE))
-    return render_template("merchant/orders.html", orders=found, total=total, page=min(page, pages), pages=pages,
-                           status=status, statuses=ORDER_STATUSES)
+    """Orders holding the merchant's goods (only their lines), with the order desk's filters, search and sorts."""
+    filters = order_desk.filters_from(request.args)
+    sort = order_desk.sort_from(request.args.get("sort"))
+    found = merchant_service.orders_matching(_merchant_id(), filters, sort, _page(), PER_PAGE)
+    return render_template("merchant/orders.html", found=found, filters=filters, params=filters.as_params(),
+                           sort=sort, sorts=order_desk.SORTS, sort_names=SORT_NAMES,
+                           choices=order_desk.merchant_filter_choices(_merchant_id()),
+                           payment_status=lambda code: label(PAYMENT_STATUS, code))
+
+
+@bp.get("/orders/export.csv")
+def orders_export():
+    """The filtered orders as CSV (own lines only, no buyer contact details), streamed while read."""
+    filters = order_desk.filters_from(request.args)
+    sort = order_desk.sort_from(request.args.get("sort"))
+    body = csv_export.stream_csv(merchant_service.ORDER_EXPORT_COLUMNS,
+                                 merchant_service.order_export_rows(_merchant_id(), filters, sort))
+    return Response(stream_with_context(body), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="orders.csv"'})
 
 
 @bp.get("/orders/<number>")
