@@ -13,6 +13,7 @@ from shop.domain.languages import LANGUAGES as LANGS
 from shop.extensions import db
 from shop.models import Category, Lot, Product, ProductTranslation
 from shop.services import search
+from shop.services.photos.shape import images_to_list
 from shop.services.context import Memo
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
@@ -186,6 +187,7 @@ def with_details(stmt: sa.Select[Product]) -> sa.Select[Product]:
         selectinload(Product.translations),
         selectinload(Product.merchant),
         selectinload(Product.category).selectinload(Category.translations),
+        selectinload(Product.images),
     )
 
 
@@ -318,4 +320,5 @@ def product_to_dict(product: Product, available: int) -> dict[str, Any]:
         "weight_g": product.weight_g,
         "dimensions_mm": product.dimensions_mm,
         "stock_available": available,
+        "images": images_to_list(product),
     }
