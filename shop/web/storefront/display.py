@@ -35,7 +35,8 @@ FLAG_TEXT = {
     "fragile": _l("Fragile: packed with extra care"),
 }
 
-# Pictures drawn for each kind of goods, chosen by words in the category's slug.
+# Pictures drawn for each kind of goods, chosen by words in the category's slug (the nearest
+# category first, then its parents): a scarf is under textiles and shows a scarf, not soap.
 PLACEHOLDERS = (
     ("bread", ("bread", "bak", "lepesh", "lieba", "naan", "pastry", "flour")),
     ("sweets", ("sweet", "confection", "chocolate", "candy", "halva", "biscuit", "cookie", "dessert")),
@@ -43,12 +44,18 @@ PLACEHOLDERS = (
     ("honey", ("honey", "jam", "preserve", "spread")),
     ("nuts", ("nut", "dried", "fruit", "apricot", "raisin", "snack", "seed")),
     ("dairy", ("dairy", "milk", "cheese", "kurt", "kumis")),
-    ("drinks", ("drink", "juice", "water", "beverage", "oil", "sauce")),
-    ("spices", ("spice", "season", "herb", "salt", "rice", "grain", "pasta", "noodle", "cereal")),
-    ("cosmetics", ("cosmetic", "beauty", "skin", "cream", "perfume", "fragrance", "hair", "care", "soap", "hygiene")),
+    ("pantry", ("pantry", "rice", "grain", "oil", "cereal", "groat", "pasta", "noodle")),
+    ("drinks", ("drink", "juice", "water", "beverage", "sauce")),
+    ("spices", ("spice", "season", "herb", "salt")),
+    ("perfume", ("perfume", "fragrance", "attar", "scent")),
+    ("haircare", ("hair", "body", "shampoo", "shav", "deodor")),
+    ("skincare", ("skin", "cream", "face", "lotion")),
+    ("cosmetics", ("cosmetic", "beauty", "care", "soap", "hygiene")),
     ("electronics", ("electronic", "gadget", "phone", "charger", "battery", "cable")),
-    ("household", ("house", "home", "daily", "clean", "kitchen", "textile", "craft", "toy")),
-    ("grocery", ("food", "grocer", "pantry", "staple", "meat", "fish", "can")),
+    ("textiles", ("textile", "craft", "fabric", "silk", "rug", "carpet", "scarf", "felt", "cloth")),
+    ("kitchen", ("kitchen", "tableware", "ceramic", "porcelain", "cookware", "dish")),
+    ("household", ("house", "home", "daily", "clean", "toy")),
+    ("grocery", ("food", "grocer", "staple", "meat", "fish", "can")),
 )
 
 
