@@ -101,13 +101,13 @@ def import_images(folder: Path, merchant_slug: str, *, user_id: int | None = Non
         if path.suffix.lower() not in EXTENSIONS:
             problems.append(FileProblem(path.name, N_("Name photos <SKU>.jpg, <SKU>-2.png, … (JPEG, PNG or WebP).")))
     skus = dict(db.session.execute(sa.select(Product.sku, Product.id).where(Product.merchant_id == merchant_id))
-                .tuples().all())
+                .all())
     planned = _planned([p for p in files if p.suffix.lower() in EXTENSIONS], skus, problems)
     if not planned and not problems:
         raise PhotoImportError([FileProblem(str(folder), N_("The folder holds no photos."))])
     existing = dict(db.session.execute(
         sa.select(ProductImage.product_id, sa.func.count()).where(ProductImage.product_id.in_(skus.values()))
-        .group_by(ProductImage.product_id)).tuples().all())
+        .group_by(ProductImage.product_id)).all())
     adding: dict[str, int] = {}
     for _path, sku, _n in planned:
         adding[sku] = adding.get(sku, 0) + 1
