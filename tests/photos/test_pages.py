@@ -29,7 +29,7 @@ def test_media_refuses_paths_outside_its_folder(shop, alpha_token, media_dir):
     client = shop.test_client()
     for path in ("/media/../secret.jpg", "/media/%2e%2e/secret.jpg", "/media/products/..%2f..%2fsecret.jpg",
                  "/media/products/%00.jpg", "/media//etc/passwd", "/media/products/x.svg", "/media/"):
-        response = client.get(path)
+        response = client.get(path, follow_redirects=True)  # "//" is merged into "/" by a redirect first
         assert response.status_code in (400, 404), path
         assert b"TOP-SECRET-BYTES-42" not in response.data
 
