@@ -13,8 +13,8 @@ from shop.domain.languages import LANGUAGES as LANGS
 from shop.extensions import db
 from shop.models import Category, Lot, Product, ProductTranslation
 from shop.services import search
-from shop.services.photos.shape import images_to_list
 from shop.services.context import Memo
+from shop.services.photos.shape import images_to_list
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 

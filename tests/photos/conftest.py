@@ -47,6 +47,6 @@ def media_dir(app, tmp_path):
 
 
 @pytest.fixture
-def shop(world, media_dir):
+def shop(world, media_dir):  # noqa: F811  (the fixture imported above)
     """The two merchants' world with a media folder of its own."""
     return world

@@ -136,8 +136,8 @@ def import_images(folder: Path, merchant_slug: str, *, user_id: int | None = Non
         result = PhotoImportResult(listings=len(stored))
         with write_transaction():
             products = {p.sku: p for p in locking.lock_products(Product.id.in_([skus[s] for s in stored]))}
-            for done, (sku, files) in enumerate(sorted(stored.items()), start=1):
-                made = actions.attach(products[sku], files, user_id, "cli")
+            for done, (sku, kept) in enumerate(sorted(stored.items()), start=1):
+                made = actions.attach(products[sku], kept, user_id, "cli")
                 result.image_ids += [row.id for row in made]
                 progress("saved", done, len(stored))
     except BaseException:

@@ -103,10 +103,11 @@ def rendition_widths(width: int) -> list[int]:
 
 def rendition(data: bytes, width: int) -> tuple[bytes, int]:
     """A WebP copy of the (clean) picture in `data`, `width` pixels wide: (bytes, height)."""
-    image = Image.open(io.BytesIO(data), formats=tuple(FORMATS))
-    height = max(1, round(image.height * width / image.width))
-    if image.format == "JPEG":
-        image.draft("RGB", (width, height))  # decode at a fraction of the size when that is enough
+    source = Image.open(io.BytesIO(data), formats=tuple(FORMATS))
+    height = max(1, round(source.height * width / source.width))
+    if source.format == "JPEG":
+        source.draft("RGB", (width, height))
+    image: Image.Image = source  # decode at a fraction of the size when that is enough
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
     if image.width != width:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_datetime, format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -232,7 +231,8 @@ def listing_images_arrange(sku: str):
     for turn, image in enumerate(images, start=1):
         position = _position(request.form.get(f"position-{image.id}"))
         if position is None:
-            return _edit_page_again(product.sku, errors=[_("Give each photo's place as a whole number (1 is shown first).")])
+            return _edit_page_again(product.sku, errors=[
+                _("Give each photo's place as a whole number (1 is shown first).")])
         wanted[image.id] = (position, turn)
     order = sorted(wanted, key=lambda image_id: wanted[image_id])
     alts = {image.id: {lang: request.form.get(f"alt_{lang}-{image.id}", "") for lang in LANGUAGES} for image in images}
