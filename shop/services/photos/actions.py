@@ -218,8 +218,7 @@ def make_renditions(image_id: int) -> list[int]:
     stem = image.key.rsplit(".", 1)[0]
     made: list[dict[str, int | str]] = []
     try:
-        for width in widths:
-            data, _height = imaging.rendition(original, width)
+        for width, data, _height in imaging.renditions(original, widths):
             key = f"{stem}-{width}.webp"
             media.put(key, data, "image/webp")
             made.append({"width": width, "key": key})

@@ -101,17 +101,31 @@ def rendition_widths(width: int) -> list[int]:
     return sorted({min(w, width) for w in RENDITION_WIDTHS})
 
 
-def rendition(data: bytes, width: int) -> tuple[bytes, int]:
-    """A WebP copy of the (clean) picture in `data`, `width` pixels wide: (bytes, height)."""
+def renditions(data: bytes, widths: list[int]) -> list[tuple[int, bytes, int]]:
+    """WebP copies of the (clean) picture in `data` at each width: [(width, bytes, height)].
+
+    The picture is decoded once (a JPEG at the smallest scale the widest copy allows) and each
+    copy is resized from it, widest first."""
     source = Image.open(io.BytesIO(data), formats=tuple(FORMATS))
-    height = max(1, round(source.height * width / source.width))
+    full_width, full_height = source.size
+    widest = max(widths)
     if source.format == "JPEG":
-        source.draft("RGB", (width, height))
-    image: Image.Image = source  # decode at a fraction of the size when that is enough
+        source.draft("RGB", (widest, max(1, round(full_height * widest / full_width))))
+    image: Image.Image = source
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
-    if image.width != width:
-        image = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    out = io.BytesIO()
-    image.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
-    return out.getvalue(), height
+    made = []
+    for width in sorted(widths, reverse=True):
+        height = max(1, round(full_height * width / full_width))
+        copy = image if image.size == (width, height) else image.resize(
+            (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        out = io.BytesIO()
+        copy.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
+        made.append((width, out.getvalue(), height))
+    return sorted(made)
+
+
+def rendition(data: bytes, width: int) -> tuple[bytes, int]:
+    """One WebP copy of the (clean) picture in `data`, `width` pixels wide: (bytes, height)."""
+    (_width, made, height), = renditions(data, [width])
+    return made, height
