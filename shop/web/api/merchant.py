@@ -301,7 +301,7 @@ def merchant_product_images_post(sku: str):
         return _invalid({"file": _("Send the photo in the field file.")})
     unknown = [k for k in (*request.form, *request.files) if k not in ALT_FIELDS and k != "file"]
     if unknown:
-        return _invalid({k[:60]: _("Unknown field.") for k in unknown})
+        return _invalid({str(k)[:60]: _("Unknown field.") for k in unknown})
     alts = {lang: request.form.get(field) for field, lang in ALT_FIELDS.items() if field in request.form}
     data = upload.stream.read(photos.MAX_BYTES + 1)
     try:
