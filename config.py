@@ -62,6 +62,15 @@ class Config:
     # Offer Alipay and WeChat Pay beside the card: "1"/"0"; unset = in production only.
     STRIPE_WALLETS = ({"1": True, "true": True, "0": False, "false": False}.get(
         os.environ.get("STRIPE_WALLETS", "").lower()))
+    # Product photos: a folder served at /media/, or an S3-compatible bucket when S3_BUCKET is set
+    # (MEDIA_BASE_URL: where browsers fetch them, e.g. a CDN; else the bucket's own address).
+    MEDIA_DIR = os.environ.get("MEDIA_DIR") or str(INSTANCE / "media")
+    S3_BUCKET = os.environ.get("S3_BUCKET") or None
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_REGION = os.environ.get("S3_REGION") or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+    MEDIA_BASE_URL = os.environ.get("MEDIA_BASE_URL") or None
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_HTTPONLY = True
@@ -92,6 +101,11 @@ class TestingConfig(Config):
     MAIL_SERVER = None
     # Never the repository's instance/ folder; tests that read mail give their own tmp folder.
     MAIL_DIR = str(Path(tempfile.gettempdir()) / f"kashgar-shop-test-mail-{os.getuid()}")
+    # Never the repository's instance/media/ either; tests that look at files give their own.
+    MEDIA_DIR = str(Path(tempfile.gettempdir()) / f"kashgar-shop-test-media-{os.getuid()}")
+    S3_BUCKET = None
+    # Background jobs the web queues (photo renditions) run inline, as with huey.immediate.
+    HUEY_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from shop.adapters.documents import PrintedDocuments
 from shop.adapters.mail import FileMailer, SmtpMailer
 from shop.services import ports
-from shop.services.ports import Mailer, Registry
+from shop.services.ports import Mailer, MediaStorage, Registry
 from shop.services.settings import Settings
 
 EXTENSION = "shop.registry"
@@ -18,7 +18,8 @@ CONFIG_KEYS = (
     "SHOP_ENV", "SECRET_KEY", "SHOP_BASE_URL", "PAYMENT_DEADLINE_MINUTES", "EXPIRY_MARGIN_DAYS", "RETURN_DAYS",
     "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "STRIPE_JS_URL",
     "STRIPE_CURRENCIES", "STRIPE_WALLETS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
-    "MAIL_PASSWORD", "MAIL_FROM", "MAIL_DIR",
+    "MAIL_PASSWORD", "MAIL_FROM", "MAIL_DIR", "MEDIA_DIR", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION",
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "MEDIA_BASE_URL",
 )
 
 
@@ -42,7 +43,20 @@ def build_registry(app: Flask) -> Registry:
                                  webhook_secret=config.get("STRIPE_WEBHOOK_SECRET"))
     from shop.web.mail_render import JinjaMailRenderer
     return Registry(settings=settings, mailer=mailer, mail_renderer=JinjaMailRenderer(app, settings.base_url),
-                    documents=PrintedDocuments(), payments=payments)
+                    documents=PrintedDocuments(), payments=payments, media=build_media(app))
+
+
+def build_media(app: Flask) -> MediaStorage:
+    """An S3-compatible bucket when S3_BUCKET is set, else the folder served at /media/."""
+    config = app.config
+    if config.get("S3_BUCKET"):
+        from shop.adapters.media import S3Media
+        return S3Media(config["S3_BUCKET"], endpoint_url=config.get("S3_ENDPOINT_URL"),
+                       region=config.get("S3_REGION"), access_key=config.get("AWS_ACCESS_KEY_ID"),
+                       secret_key=config.get("AWS_SECRET_ACCESS_KEY"), base_url=config.get("MEDIA_BASE_URL"))
+    from shop.adapters.media import LocalMedia
+    folder = Path(config.get("MEDIA_DIR") or Path(app.root_path).parent / "instance" / "media")
+    return LocalMedia(folder, base_url=config.get("MEDIA_BASE_URL") or "/media/")
 
 
 def _fingerprint(app: Flask) -> tuple[str, ...]:

@@ -210,6 +210,35 @@ def import_listings_command(csv_file, merchant_slug):
     click.echo(f"Imported {result.created} new and {result.updated} updated listings, {result.lots} lots.")
 
 
+@shop_cli.command("import-images")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--merchant", "merchant_slug", required=True, help="The merchant whose listings these are.")
+def import_images_command(folder, merchant_slug):
+    """Attach photos named <SKU>.jpg, <SKU>-2.png, ... to a merchant's listings: all or none."""
+    from pathlib import Path
+
+    from shop.services.photos import PhotoImportError, import_images
+    from shop.web.media import queue_renditions
+    bars: dict[str, object] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        label = "Checking photos" if stage == "checked" else "Saving"
+        if stage not in bars:
+            bars[stage] = click.progressbar(length=total, label=label)
+            bars[stage].__enter__()  # type: ignore[attr-defined]
+        bar = bars[stage]
+        bar.update(done - bar.pos)  # type: ignore[attr-defined]
+        if done >= total:
+            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+    try:
+        result = import_images(Path(folder), merchant_slug, progress=progress)
+    except PhotoImportError as error:
+        raise click.ClickException(str(error)) from None
+    queue_renditions(result.image_ids)
+    click.echo(f"Attached {len(result.image_ids)} photos to {result.listings} listings.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(shop_cli)
 

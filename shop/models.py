@@ -182,6 +182,8 @@ class Product(Model):
         back_populates="product", cascade="all, delete-orphan"
     )
     lots: Mapped[list[Lot]] = relationship(back_populates="product", order_by="Lot.id")
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product", order_by="(ProductImage.position, ProductImage.id)", cascade="all, delete-orphan")
 
     __table_args__ = (
         sa.CheckConstraint("price_cny >= 0", name="price_not_negative"),
@@ -848,3 +850,26 @@ class ShipmentEvent(Model):
         sa.UniqueConstraint("shipment_id", "status", "at", name="uq_shipment_event_status_at"),
         _one_of("status", CARRIER_STATUSES, "status_known"),
     )
+
+
+class ProductImage(Model):
+    """A photo of a listing: the cleaned original in media storage and its WebP renditions.
+
+    `alt` holds the picture's description per language; `renditions` lists the narrower copies
+    the worker has made ({"width", "key"}), empty until it has."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("product.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(20))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    byte_size: Mapped[int] = mapped_column()
+    alt: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    renditions: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+    __table_args__ = (sa.CheckConstraint("width > 0 AND height > 0", name="size_positive"),)

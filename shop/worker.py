@@ -164,6 +164,23 @@ def _retry_refunds() -> list[int]:
     return done
 
 
+def _renditions(image_id: int) -> list[int]:
+    from shop.services import photos
+    return photos.make_renditions(image_id)
+
+
+def _missing_renditions() -> list[int]:
+    from shop.services import photos
+    made = []
+    for image_id in photos.pending_renditions():
+        try:
+            if photos.make_renditions(image_id):
+                made.append(image_id)
+        except Exception:  # noqa: BLE001  one photo the store cannot give back must not stop the rest
+            log.exception("could not make the renditions of photo %s", image_id)
+    return made
+
+
 # ---- tasks and the schedule ------------------------------------------------------------
 
 @huey.periodic_task(crontab(minute="*"), name="heartbeat")
@@ -216,3 +233,15 @@ def reconcile_payments_every_five_minutes() -> dict[str, str]:
 @huey.periodic_task(crontab(minute="*/5"), name="retry-failed-refunds")
 def retry_failed_refunds_every_five_minutes() -> list[int]:
     return in_app(_retry_refunds)
+
+
+@huey.task(name="make-renditions", retries=3, retry_delay=60)
+def make_renditions(image_id: int) -> list[int]:
+    """The WebP renditions of one photo (queued by the portal, the API and import-images)."""
+    return in_app(lambda: _renditions(image_id))
+
+
+@huey.periodic_task(crontab(minute="*/10"), name="make-missing-renditions")
+def make_missing_renditions_every_ten_minutes() -> list[int]:
+    """Photos whose renditions were never made (the worker was down, the store failed)."""
+    return in_app(_missing_renditions)

@@ -15,6 +15,7 @@ from shop.extensions import db
 from shop.models import Category, Lot, Product, ProductTranslation
 from shop.services import search, variants
 from shop.services.context import Memo
+from shop.services.photos.shape import images_to_list
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 
@@ -187,6 +188,7 @@ def with_details(stmt: sa.Select[Product]) -> sa.Select[Product]:
         selectinload(Product.translations),
         selectinload(Product.merchant),
         selectinload(Product.category).selectinload(Category.translations),
+        selectinload(Product.images),
     )
 
 
@@ -349,6 +351,7 @@ def product_to_dict(product: Product, available: int, family: variants.Family | 
         "weight_g": product.weight_g,
         "dimensions_mm": product.dimensions_mm,
         "stock_available": available,
+        "images": images_to_list(product),
         **extra,
     }
 

@@ -1,4 +1,4 @@
-"""What the services ask of the outside world (payments, mail, documents), as small interfaces,
+"""What the services ask of the outside world (payments, mail, documents, media), as small interfaces,
 and the registry through which they reach the concrete adapters wired in shop/bootstrap.py."""
 from __future__ import annotations
 
@@ -112,6 +112,28 @@ class DocumentMaker(Protocol):
     def barcode_svg(self, data: str, height_mm: float) -> str: ...
 
 
+# ---- media (product photos) ---------------------------------------------------------------
+
+
+class MediaError(Exception):
+    """The media store refused or did not answer; nothing the buyer or merchant did wrong."""
+
+
+class MediaStorage(Protocol):
+    """Where photos and their renditions are kept, by key (`products/12/3f9c....webp`).
+
+    `url` is where a browser fetches the file: a path on this site (`/media/...`) for the local
+    folder, or an absolute address (a bucket or a CDN in front of it)."""
+
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    def get(self, key: str) -> bytes: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def url(self, key: str) -> str: ...
+
+
 # ---- the registry -------------------------------------------------------------------------
 
 
@@ -124,6 +146,8 @@ class Registry:
     mail_renderer: MailRenderer
     documents: DocumentMaker
     payments: PaymentGateway | None = None
+    # Always wired by shop/bootstrap.py; None only in a registry built by hand without photos.
+    media: MediaStorage | None = None
 
 
 _lookup: Callable[[], Registry] | None = None
@@ -144,3 +168,11 @@ def registry() -> Registry:
 
 def settings() -> Settings:
     return registry().settings
+
+
+def media() -> MediaStorage:
+    """The running shop's media store."""
+    store = registry().media
+    if store is None:
+        raise RuntimeError("no media storage wired: build the app with shop.create_app()")
+    return store

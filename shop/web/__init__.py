@@ -26,3 +26,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(shipping_bp, url_prefix="/<lang:lang>")
     from shop.web.desk import bp as desk_bp
     app.register_blueprint(desk_bp, url_prefix="/admin/orders")
+    from shop.web.media import allow_photo_uploads
+    from shop.web.media import bp as media_bp
+    app.register_blueprint(media_bp)
+    app.before_request(allow_photo_uploads)  # before the input guard (registered later) reads a form

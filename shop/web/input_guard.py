@@ -24,8 +24,9 @@ MAX_JSON_DEPTH = 32
 _JSON_PATHS = ("/api/", "/webhooks/")
 
 
-def bad_text(value: str) -> bool:
-    return _BAD_TEXT.search(value) is not None
+def bad_text(value: str | None) -> bool:
+    # A multipart part without a name reaches the form under the key None.
+    return value is not None and _BAD_TEXT.search(value) is not None
 
 
 def json_too_deep(data: bytes, limit: int = MAX_JSON_DEPTH) -> bool:

@@ -157,7 +157,7 @@ def _caches(app: Flask) -> dict[str, PageCache | RedisPageCache]:
 # What the cached pages show: a committed change to any of these starts a new generation.
 _SHOWN_TABLES = frozenset({"product", "product_translation", "lot", "category", "category_translation",
                            "exchange_rate", "express_line", "line_closure", "departure", "duty_rule",
-                           "merchant"})
+                           "merchant", "product_image"})
 _CHANGED = "response_cache_changed"
 
 

@@ -34,6 +34,16 @@ def _origin(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
+def _media_origin() -> list[str]:
+    """Where photos come from when they are not on this site (a bucket, a CDN)."""
+    from shop.services import ports
+    try:
+        origin = _origin(ports.media().url(""))
+    except RuntimeError:  # a registry without media (built by hand in a test)
+        return []
+    return [origin] if origin else []
+
+
 def content_security_policy(nonce: str, payment_page: bool) -> str:
     """The policy: everything from this site; scripts only with the nonce; Stripe on the pay page."""
     scripts, connect, frames = ["'self'", f"'nonce-{nonce}'"], ["'self'"], ["'self'"]
@@ -49,7 +59,7 @@ def content_security_policy(nonce: str, payment_page: bool) -> str:
         "script-src": scripts,
         # Style attributes and the back office's <style> blocks: styles cannot run code.
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_media_origin()],
         "font-src": ["'self'"],
         "connect-src": list(dict.fromkeys(connect)),
         "frame-src": list(dict.fromkeys(frames)),

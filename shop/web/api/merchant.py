@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from shop.domain.orders import OrderStatus
 from shop.extensions import limiter, merchant_api_key, merchant_api_limit
 from shop.i18n import LANGUAGES
-from shop.services import catalogue, listings
+from shop.services import catalogue, listings, photos
 from shop.services import merchant as merchant_service
 from shop.web.api import bp
 from shop.web.api.product_json import product_json as public_json
 from shop.web.errors import json_error
+from shop.web.media import queue_renditions
 from shop.web.messages import said
 
 LANG_KEYS = LANGUAGES
@@ -293,3 +294,48 @@ def merchant_orders():
     pages = max(1, -(-total // per_page))
     return jsonify({"items": [merchant_service.order_to_dict(o, lines) for o, lines in found],
                     "page": min(page, pages), "pages": pages, "total": total})
+
+
+ALT_FIELDS = {f"alt_{lang}": lang for lang in LANG_KEYS}
+
+
+@bp.post("/merchant/products/<sku>/images")
+@api_limit
+@token_required
+def merchant_product_images_post(sku: str):
+    """Add a photo to one of the merchant's listings (multipart: `file`, optional `alt_en` ... `alt_ur`): 201."""
+    if request.mimetype != "multipart/form-data":
+        return json_error(400, "multipart_required", _("Send the photo as multipart/form-data in the field file."))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename and not upload.content_length:
+        return _invalid({"file": _("Send the photo in the field file.")})
+    unknown = [k for k in (*request.form, *request.files) if k not in ALT_FIELDS and k != "file"]
+    if unknown:
+        return _invalid({str(k)[:60]: _("Unknown field.") for k in unknown})
+    alts = {lang: request.form.get(field) for field, lang in ALT_FIELDS.items() if field in request.form}
+    data = upload.stream.read(photos.MAX_BYTES + 1)
+    try:
+        made = photos.add_images(_merchant_id(), sku, [(data, alts)], g.api_token.user_id, via="api")
+    except photos.ListingNotFound:
+        return json_error(404, "unknown_sku", _("You have no listing with this SKU."))
+    except photos.ImageRejected as error:
+        if error.code == "invalid_alt":
+            return _invalid({"alt": str(error.message)})
+        return json_error(413 if error.code == "file_too_large" else 400, error.code, str(error.message))
+    queue_renditions(image.id for image in made)
+    image = photos.stored_image(made[0].id) or made[0]
+    return jsonify(photos.image_to_dict(image)), 201
+
+
+@bp.delete("/merchant/products/<sku>/images/<int:image_id>")
+@api_limit
+@token_required
+def merchant_product_image_delete(sku: str, image_id: int):
+    """Take a photo off one of the merchant's listings: 204."""
+    try:
+        photos.delete_image(_merchant_id(), sku, image_id, g.api_token.user_id, via="api")
+    except photos.ListingNotFound:
+        return json_error(404, "unknown_sku", _("You have no listing with this SKU."))
+    except photos.ImageNotFound:
+        return json_error(404, "unknown_image", _("This listing has no photo with this id."))
+    return "", 204

@@ -15,10 +15,21 @@ LANG_MAP = {"type": "object", "properties": {k: {"type": ["string", "null"]} for
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],
     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
+IMAGE = {
+    "type": "object", "required": ["id", "url", "width", "height", "alt", "renditions"],
+    "properties": {
+        "id": {"type": "integer"}, "url": {"type": "string"}, "width": {"type": "integer", "minimum": 1},
+        "height": {"type": "integer", "minimum": 1}, "alt": LANG_MAP,
+        "renditions": {"type": "array", "description": "WebP copies 320, 640 and 1280 px wide (never wider than "
+                       "the photo); empty until the worker has made them", "items": {
+                           "type": "object", "required": ["url", "width"],
+                           "properties": {"url": {"type": "string"}, "width": {"type": "integer"}}}},
+    },
+}
 PRODUCT: dict[str, Any] = {  # a JSON Schema object; LISTING_BODY reads parts of it
     "type": "object",
     "required": ["sku", "slug", "names", "descriptions", "category", "merchant", "origin_country", "hs_code",
-                 "goods_flags", "price", "weight_g", "dimensions_mm", "stock_available"],
+                 "goods_flags", "price", "weight_g", "dimensions_mm", "stock_available", "images"],
     "properties": {
         "sku": {"type": "string"}, "slug": {"type": "string"}, "names": LANG_MAP, "descriptions": LANG_MAP,
         "category": {"type": "string"}, "merchant": {"type": "string"},
@@ -29,6 +40,7 @@ PRODUCT: dict[str, Any] = {  # a JSON Schema object; LISTING_BODY reads parts of
         "price": MONEY, "weight_g": {"type": "integer"},
         "dimensions_mm": {"type": "array", "items": {"type": "integer"}, "minItems": 3, "maxItems": 3},
         "stock_available": {"type": "integer", "minimum": 0},
+        "images": {"type": "array", "items": IMAGE},
     },
 }
 DATE_RANGE = {"type": "object", "properties": {"earliest": {"type": "string", "format": "date"},
@@ -73,6 +85,7 @@ LISTING_BODY = {
         "sku": {"type": "string", "description": "when sent, the same as in the address"},
         "slug": {"type": "string", "readOnly": True}, "merchant": {"type": "string", "readOnly": True},
         "stock_available": {"type": "integer", "readOnly": True},
+        "images": {"type": "array", "readOnly": True, "description": "ignored: photos have their own endpoints"},
         "names": LANG_MAP, "descriptions": LANG_MAP, "category": {"type": "string"},
         "origin_country": {"type": "string", "minLength": 2, "maxLength": 2}, "hs_code": {"type": "string"},
         "price": MONEY, "price_cny": {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
@@ -138,7 +151,7 @@ def spec() -> dict:
         "info": {"title": "Kashgar Bonded Zone Shop API", "version": "1.0.0"},
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": {"Product": PRODUCT, "Money": MONEY, "Error": ERROR, "Quote": QUOTE,
+            "schemas": {"Product": PRODUCT, "Image": IMAGE, "Money": MONEY, "Error": ERROR, "Quote": QUOTE,
                         "CarrierEvent": CARRIER_EVENT},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
                                 "operator": {"type": "http", "scheme": "bearer",
@@ -198,6 +211,21 @@ def spec() -> dict:
                               "200": {"description": "the same event, recorded before", "content": {
                                   "application/json": {"schema": {"$ref": "#/components/schemas/CarrierEvent"}}}},
                               **_errors(400, 401, 404, 409, 413, 422, 429)}}},
+            "/merchant/products/{sku}/images": {"post": {
+                "summary": "Add a photo to one of the merchant's listings (JPEG, PNG or WebP, at most 15 MB and "
+                           "50 megapixels; turned upright, EXIF and GPS removed)", "security": bearer,
+                "parameters": [{"name": "sku", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                    "type": "object", "required": ["file"], "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        **{f"alt_{k}": {"type": "string", "maxLength": 250} for k in LANGUAGES}}}}}},
+                "responses": {"201": {"description": "the photo", "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/Image"}}}}, **_errors(400, 401, 404, 413, 422, 429)}}},
+            "/merchant/products/{sku}/images/{id}": {"delete": {
+                "summary": "Take a photo off one of the merchant's listings", "security": bearer, "parameters": [
+                    {"name": "sku", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"204": {"description": "deleted"}, **_errors(400, 401, 404, 429)}}},
             "/merchant/lots": {"post": {"summary": "Receive a bonded lot", "security": bearer,
                                         "requestBody": _body(LOT_BODY),
                                         "responses": {"201": {"description": "the lot"},

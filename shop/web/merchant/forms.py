@@ -7,7 +7,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -242,3 +242,19 @@ class TokenForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something (revoking a token): only the CSRF token."""
+
+
+class PhotoUploadForm(FlaskForm):
+    """New photos for a listing (several at once) and, optionally, one description for all of them;
+    the service judges each file by its content."""
+
+    files = MultipleFileField(_l("Photos (JPEG, PNG or WebP, up to 15 MB each)"),
+                              validators=[FileRequired(_l("Choose one or more photos to upload."))],
+                              render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    alt_en = StringField(_l("Describe the photos in English"), validators=[_too_long(250)])
+    alt_zh = StringField(_l("Describe the photos in Chinese"), validators=[_too_long(250)])
+    alt_ru = StringField(_l("Describe the photos in Russian"), validators=[_too_long(250)])
+    alt_ur = StringField(_l("Describe the photos in Urdu"), validators=[_too_long(250)])
+
+    def alts(self) -> dict[str, str]:
+        return {lang: self[f"alt_{lang}"].data or "" for lang in LANGUAGES}

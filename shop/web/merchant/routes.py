@@ -6,20 +6,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_datetime, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shop.domain.orders import OrderStatus
 from shop.i18n import LANGUAGES, OFFICE_LANG_COOKIE, current_language
-from shop.services import csv_export, figures, order_desk
+from shop.services import csv_export, figures, order_desk, photos
 from shop.services import listings as listing_service
 from shop.services import merchant as merchant_service
 from shop.web import bonded_stock as bonded_stock_views
 from shop.web import figures as figure_charts
 from shop.web.desk.words import PAYMENT_STATUS, SORT_NAMES
 from shop.web.labels import ORDER_STATUS, label
+from shop.web.media import PORTAL_FILES, queue_renditions
 from shop.web.merchant import bp
 from shop.web.merchant.forms import (
     FLAG_NAMES,
@@ -31,6 +32,7 @@ from shop.web.merchant.forms import (
     ImportForm,
     ListingForm,
     LotForm,
+    PhotoUploadForm,
     StatusForm,
     TokenForm,
 )
@@ -150,8 +152,14 @@ def listings():
     return render_template("merchant/listings.html", found=found, q=q)
 
 
-def _listing_page(form: ListingForm, product=None, status: int = 200):
-    return render_template("merchant/listing_form.html", form=form, product=product), status
+def _listing_page(form: ListingForm, product=None, status: int = 200, upload: PhotoUploadForm | None = None,
+                  photo_errors: list[str] | None = None):
+    lang = current_language()
+    shown = [(image, photos.picture(image, lang)) for image in product.images] if product is not None else []
+    return render_template("merchant/listing_form.html", form=form, product=product, photo_rows=shown,
+                           upload_form=upload or PhotoUploadForm(formdata=None), action_form=ActionForm(),
+                           photo_errors=photo_errors or [], max_photos=photos.MAX_IMAGES,
+                           portal_files=PORTAL_FILES), status
 
 
 def _save(form: ListingForm, *, create: bool):
@@ -200,6 +208,87 @@ def listing_edit(sku: str):
         if done is not None:
             return done
     return _listing_page(form, product, 400 if form.errors else 200)
+
+
+# ---- photos ---------------------------------------------------------------------------------
+
+def _edit_page_again(sku: str, upload: PhotoUploadForm | None = None, errors: list[str] | None = None):
+    """The edit page shown again with what the photo forms said, as a 400."""
+    product = _listing_or_404(sku)
+    form = ListingForm(formdata=None, fixed_sku=product.sku)
+    form.fill(listing_service.listing_values(product))
+    return _listing_page(form, product, 400, upload=upload, photo_errors=errors)
+
+
+def _photos_saved(sku: str):
+    return redirect(url_for("merchant.listing_edit", sku=sku, _anchor="photos"), 303)
+
+
+@bp.post("/listings/<sku>/images")
+def listing_images_upload(sku: str):
+    """Add photos to a listing, several at once, all or none (each checked by its content)."""
+    product = _listing_or_404(sku)
+    form = PhotoUploadForm()
+    if not form.validate_on_submit():
+        return _edit_page_again(product.sku, form)
+    files = [f for f in form.files.data if f]
+    if len(files) > PORTAL_FILES:
+        return _edit_page_again(product.sku, form, [_("Upload at most %(num)d photos at a time.", num=PORTAL_FILES)])
+    uploads = [(f.stream.read(photos.MAX_BYTES + 1), form.alts()) for f in files]
+    try:
+        made = photos.add_images(_merchant_id(), product.sku, uploads, current_user.id)
+    except photos.ListingNotFound:
+        abort(404)
+    except photos.ImageRejected as error:
+        return _edit_page_again(product.sku, form, [str(photos.rejection_text(error))])
+    queue_renditions(image.id for image in made)
+    flash(ngettext("%(num)d photo added.", "%(num)d photos added.", len(made)), "success")
+    return _photos_saved(product.sku)
+
+
+def _position(raw: str | None) -> int | None:
+    text = (raw or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 4 else None
+
+
+@bp.post("/listings/<sku>/images/arrange")
+def listing_images_arrange(sku: str):
+    """Save the photos' order (a number per photo, 1 shown first) and their alt texts."""
+    product = _listing_or_404(sku)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    images = list(product.images)
+    wanted = {}
+    for turn, image in enumerate(images, start=1):
+        position = _position(request.form.get(f"position-{image.id}"))
+        if position is None:
+            return _edit_page_again(product.sku, errors=[
+                _("Give each photo's place as a whole number (1 is shown first).")])
+        wanted[image.id] = (position, turn)
+    order = sorted(wanted, key=lambda image_id: wanted[image_id])
+    alts = {image.id: {lang: request.form.get(f"alt_{lang}-{image.id}", "") for lang in LANGUAGES} for image in images}
+    try:
+        changed = photos.arrange_images(_merchant_id(), product.sku, order, alts, current_user.id)
+    except (photos.ListingNotFound, photos.ImageNotFound):
+        abort(404)
+    except photos.ImageRejected as error:
+        return _edit_page_again(product.sku, errors=[str(error.message)])
+    flash(_("Photos saved.") if changed else _("Nothing changed."), "success" if changed else "warning")
+    return _photos_saved(product.sku)
+
+
+@bp.post("/listings/<sku>/images/<int:image_id>/delete")
+def listing_image_delete(sku: str, image_id: int):
+    """Take one photo off a listing."""
+    product = _listing_or_404(sku)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        photos.delete_image(_merchant_id(), product.sku, image_id, current_user.id)
+    except (photos.ListingNotFound, photos.ImageNotFound):
+        abort(404)
+    flash(_("Photo deleted."), "success")
+    return _photos_saved(product.sku)
 
 
 # ---- lots -----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from markupsafe import Markup
 
 from shop.i18n import BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, current_language
-from shop.services import cart, catalogue, pricing
+from shop.services import cart, catalogue, photos, pricing
 from shop.web import words as place_words
 from shop.web.context import buyer_context
 from shop.web.storefront import page_cache
@@ -35,7 +35,8 @@ FLAG_TEXT = {
     "fragile": _l("Fragile: packed with extra care"),
 }
 
-# Pictures drawn for each kind of goods, chosen by words in the category's slug.
+# Pictures drawn for each kind of goods, chosen by words in the category's slug (the nearest
+# category first, then its parents): a scarf is under textiles and shows a scarf, not soap.
 PLACEHOLDERS = (
     ("bread", ("bread", "bak", "lepesh", "lieba", "naan", "pastry", "flour")),
     ("sweets", ("sweet", "confection", "chocolate", "candy", "halva", "biscuit", "cookie", "dessert")),
@@ -43,12 +44,18 @@ PLACEHOLDERS = (
     ("honey", ("honey", "jam", "preserve", "spread")),
     ("nuts", ("nut", "dried", "fruit", "apricot", "raisin", "snack", "seed")),
     ("dairy", ("dairy", "milk", "cheese", "kurt", "kumis")),
-    ("drinks", ("drink", "juice", "water", "beverage", "oil", "sauce")),
-    ("spices", ("spice", "season", "herb", "salt", "rice", "grain", "pasta", "noodle", "cereal")),
-    ("cosmetics", ("cosmetic", "beauty", "skin", "cream", "perfume", "fragrance", "hair", "care", "soap", "hygiene")),
+    ("pantry", ("pantry", "rice", "grain", "oil", "cereal", "groat", "pasta", "noodle")),
+    ("drinks", ("drink", "juice", "water", "beverage", "sauce")),
+    ("spices", ("spice", "season", "herb", "salt")),
+    ("perfume", ("perfume", "fragrance", "attar", "scent")),
+    ("haircare", ("hair", "body", "shampoo", "shav", "deodor")),
+    ("skincare", ("skin", "cream", "face", "lotion")),
+    ("cosmetics", ("cosmetic", "beauty", "care", "soap", "hygiene")),
     ("electronics", ("electronic", "gadget", "phone", "charger", "battery", "cable")),
-    ("household", ("house", "home", "daily", "clean", "kitchen", "textile", "craft", "toy")),
-    ("grocery", ("food", "grocer", "pantry", "staple", "meat", "fish", "can")),
+    ("textiles", ("textile", "craft", "fabric", "silk", "rug", "carpet", "scarf", "felt", "cloth")),
+    ("kitchen", ("kitchen", "tableware", "ceramic", "porcelain", "cookware", "dish")),
+    ("household", ("house", "home", "daily", "clean", "toy")),
+    ("grocery", ("food", "grocer", "staple", "meat", "fish", "can")),
 )
 
 
@@ -141,12 +148,27 @@ def placeholder_kind(category) -> str:
 
 
 def product_image(product, category=None) -> dict:
-    """The product's picture: its photo when one is shipped, else the drawing for its kind."""
+    """The product's picture for an <img>: its first photo (with the renditions as srcset, the
+    others under `more`), else a photo shipped under static/products/, else the drawing for its
+    kind. `width` and `height` are the picture's own, so the page keeps its place while it loads."""
+    if product.images:
+        text = product.text(current_language())
+        shown = photos.pictures(product, current_language(), fallback_alt=text.name if text else product.sku)
+        first = shown[0]
+        return {"src": first.src, "srcset": first.srcset, "width": first.width, "height": first.height,
+                "alt": first.alt, "photo": True, "more": shown[1:]}
     photo = _photos().get(product.sku.lower())
     if photo:
-        return {"src": url_for("static", filename=f"products/{photo}"), "photo": True}
+        return {"src": url_for("static", filename=f"products/{photo}"), "srcset": "", "width": 640, "height": 480,
+                "alt": "", "photo": True, "more": []}
     kind = placeholder_kind(category or product.category)
-    return {"src": url_for("static", filename=f"img/goods/{kind}.svg"), "photo": False}
+    return {"src": url_for("static", filename=f"img/goods/{kind}.svg"), "srcset": "", "width": 320, "height": 240,
+            "alt": "", "photo": False, "more": [], "kind": kind}
+
+
+def product_image_url(product) -> str | None:
+    """The absolute address of the product's first photo, or None (for Open Graph and feeds)."""
+    return photos.first_image_url(product)
 
 
 def checkout_url() -> str:
@@ -165,7 +187,7 @@ def register(app: Flask) -> None:
         flag_texts=flag_texts, stock_state=stock_state, display_price=display_price, format_money=format_money,
         isolated=isolated,
         text_lang=text_lang,
-        product_image=product_image, product_image_kind=placeholder_kind,
+        product_image=product_image, product_image_kind=placeholder_kind, product_image_url=product_image_url,
         checkout_url=checkout_url, language_name=language_name,
     )
 
