@@ -39,12 +39,17 @@ from shop.models import (
     OrderLine,
     Payment,
     Product,
+    Refund,
+    ReturnLine,
+    ReturnRequest,
     Shipment,
+    ShipmentEvent,
     StockMove,
     User,
     Wave,
 )
 from shop.services import addresses, lines, payments, ports, pricing, quotes
+from shop.services.ordering import cash
 from shop.services.ordering.bookings import load_of
 
 __all__ = ["ORDER_COUNT", "STATES", "DemoOrder", "load_orders"]
@@ -68,6 +73,7 @@ class DemoOrder:
     world: _World
     shipments: list[Shipment] = field(default_factory=list)
     taken: list[tuple[OrderLine, Lot, int]] = field(default_factory=list)
+    delivered_at: dt.datetime | None = None
 
     def at(self, **delta: float) -> dt.datetime:
         """A moment after placing, never later than now."""
@@ -143,30 +149,148 @@ def _packed(d: DemoOrder) -> None:
     d.step(orders.OrderEvent.PACK)
 
 
-def _shipped(d: DemoOrder) -> None:
+# What a line's operator reports on the way, in order; a shipped parcel has the first ones.
+_JOURNEY = (("in_transit", 0.1), ("arrived_hub", 0.45), ("customs_cleared", 0.7), ("out_for_delivery", 0.95))
+_HUBS = {"RU": "Moscow", "KZ": "Almaty", "KG": "Bishkek", "PK": "Sost", "UZ": "Tashkent", "TJ": "Dushanbe",
+         "AF": "Kabul", "CN": "Urumqi"}
+
+
+def _events(d: DemoOrder, shipment: Shipment, until: dt.datetime) -> None:
+    """The carrier's reports of one parcel from its departure on, up to `until`."""
+    departure = shipment.departure
+    left = money_time(departure.departs_at) if departure is not None else d.at(days=1)
+    arrive = dt.datetime.combine(shipment.delivery_latest, dt.time(10), tzinfo=dt.UTC)
+    span = max(arrive - left, dt.timedelta(hours=6))
+    place = _HUBS.get(d.order.ship_country, "Kashgar")
+    for status, share in _JOURNEY:
+        at = left + span * share
+        if at >= until:
+            break
+        db.session.add(ShipmentEvent(shipment_id=shipment.id, status=status, at=at,
+                                     place="Kashgar" if status == "in_transit" else place, created_at=at))
+
+
+def _shipped(d: DemoOrder, reports: bool = True) -> None:
+    """On its way: left with its departure, and what the carrier reported since (when `reports`)."""
     _packed(d)
     for shipment in d.shipments:
         shipment.status = "shipped"
         departure = shipment.departure
         if departure is not None and money_time(departure.departs_at) < d.now:
             departure.status = "departed"
+        d.audit("order.ship", d.at(days=1), {"shipment": shipment.id, "waybill": shipment.waybill})
     d.step(orders.OrderEvent.SHIP)
+    if reports:
+        for shipment in d.shipments:
+            _events(d, shipment, d.now - dt.timedelta(minutes=5))
 
 
 def _delivered(d: DemoOrder) -> None:
-    _shipped(d)
+    _shipped(d, reports=False)
     at = max(d.at(days=2), min(dt.datetime.combine(s.delivery_earliest, dt.time(12), tzinfo=dt.UTC)
                                  for s in d.shipments))
     at = min(at, d.now - dt.timedelta(minutes=1))
     step = d.step(orders.OrderEvent.DELIVER)
     for shipment in d.shipments:
         shipment.status = "delivered"
-    if step.marks_paid:  # cash collected on delivery
+        _events(d, shipment, at)
+        db.session.add(ShipmentEvent(shipment_id=shipment.id, status="delivered", at=at,
+                                     place=d.order.ship_city, created_at=at))
+    if step.marks_paid:  # cash collected on delivery, in the destination's money
         d.order.paid_at = at
-        db.session.add(Payment(order_id=d.order.id, provider="cod", currency=d.order.currency, status="succeeded",
-                               amount_minor=to_minor_units(Money(d.order.total_in_currency(), d.order.currency)),
-                               created_at=at, updated_at=at))
+        amount, currency = d.order.cash_due()
+        db.session.add(Payment(order_id=d.order.id, provider="cod", currency=currency, status="succeeded",
+                               amount_minor=to_minor_units(Money(amount, currency)), created_at=at, updated_at=at))
     d.audit("order.deliver", at, {"cash_collected": step.marks_paid})
+    d.delivered_at = at
+
+
+def _paid_by(order: Order) -> Payment | None:
+    db.session.flush()
+    return db.session.scalar(sa.select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")
+                             .order_by(Payment.id).limit(1))
+
+
+def _after_delivery(d: DemoOrder, **delta: float) -> dt.datetime:
+    delivered = d.delivered_at or d.at(days=3)
+    return min(delivered + dt.timedelta(**delta), d.now - dt.timedelta(minutes=1))
+
+
+def _refund(d: DemoOrder, at: dt.datetime, goods_cny: Decimal, kind: str, lines_: list[dict[str, Any]],
+            reason: str, return_id: int | None = None) -> Refund:
+    """Money given back as the desk records it: in the currency paid, taxes in proportion to the goods."""
+    order = d.order
+    share = goods_cny / Decimal(order.goods_cny) if order.goods_cny else Decimal(1)
+    tax = money.round_amount(Decimal(order.tax_cny) * share)
+    amount_cny = goods_cny + tax if kind != "full" else Decimal(order.total_cny)
+    payment = _paid_by(order)
+    currency = payment.currency if payment is not None else order.currency
+    rate = Decimal(1) if currency == "CNY" else (Decimal(order.exchange_rate) if currency == order.currency
+                                                 else Decimal(order.cod_rate or order.exchange_rate))
+    amount = money.round_amount(amount_cny * rate, currency)
+    refund = Refund(order_id=order.id, payment_id=payment.id if payment is not None else None, return_id=return_id,
+                    kind=kind, amount=amount, currency=currency, amount_cny=amount_cny,
+                    goods_cny=goods_cny if kind != "full" else Decimal(order.goods_cny),
+                    tax_cny=tax if kind != "full" else Decimal(order.tax_cny), reason=reason, lines=lines_,
+                    method="stripe" if order.payment_method == "stripe" else "cash",
+                    reference="" if order.payment_method == "stripe" else f"demo-{order.number}",
+                    status="succeeded", attempts=1, user_id=d.staff_id, created_at=at, updated_at=at)
+    db.session.add(refund)
+    db.session.flush()
+    d.audit("refund.create", at, {"refund": refund.id, "kind": kind, "amount": f"{amount:f}",
+                                  "currency": currency})
+    return refund
+
+
+def _refunded(d: DemoOrder) -> None:
+    """Delivered, then refunded in full by staff (a parcel that arrived damaged)."""
+    _delivered(d)
+    at = _after_delivery(d, days=2)
+    if _paid_by(d.order) is None:
+        return
+    _refund(d, at, Decimal(d.order.goods_cny), "full", [], "Parcel arrived damaged")
+    d.step(orders.OrderEvent.REFUND)
+
+
+def _partially_refunded(d: DemoOrder) -> None:
+    """Delivered, then one unit of the first line refunded (it arrived crushed)."""
+    _delivered(d)
+    db.session.flush()
+    line = min(d.order.lines, key=lambda x: x.id)
+    at = _after_delivery(d, days=1)
+    if _paid_by(d.order) is None:
+        return
+    _refund(d, at, Decimal(line.unit_price_cny), "lines", [{"line_id": line.id, "sku": line.sku, "quantity": 1}],
+            "One unit arrived crushed")
+    d.step(orders.OrderEvent.PARTIAL_REFUND)
+
+
+def _returned(d: DemoOrder) -> None:
+    """Delivered, sent back within the return window: approved, received saleable into its lots, refunded."""
+    _delivered(d)
+    asked = _after_delivery(d, days=2) - dt.timedelta(minutes=2)
+    decided, received = asked + dt.timedelta(hours=5), min(asked + dt.timedelta(days=4),
+                                                          d.now - dt.timedelta(minutes=1))
+    entries = sorted({lot.customs_entry for _line, lot, _q in d.taken})
+    row = ReturnRequest(order_id=d.order.id, user_id=d.order.user_id, status="received",
+                        reason="Changed my mind", staff_message="", customs_reference=";".join(entries)[:200],
+                        decided_by=d.staff_id, decided_at=decided, received_by=d.staff_id, received_at=received,
+                        created_at=asked)
+    for line in d.order.lines:
+        row.lines.append(ReturnLine(order_line_id=line.id, quantity=line.quantity, condition="saleable"))
+    db.session.add(row)
+    db.session.flush()
+    for _line, lot, quantity in d.taken:
+        d.move(lot, "return", received, on_hand=quantity, note=f"return {row.id} saleable {lot.customs_entry}")
+    d.audit("return.request", asked, {"return": row.id})
+    d.audit("return.approve", decided, {"return": row.id})
+    d.audit("return.receive", received, {"return": row.id, "saleable": sum(q for _l, _lot, q in d.taken),
+                                         "damaged": 0, "customs_reference": row.customs_reference})
+    d.step(orders.OrderEvent.RETURN)
+    if _paid_by(d.order) is not None:
+        _refund(d, received, Decimal(d.order.goods_cny), "lines",
+                [{"line_id": x.id, "sku": x.sku, "quantity": x.quantity} for x in d.order.lines],
+                "Return received", return_id=row.id)
 
 
 def _cancelled(d: DemoOrder) -> None:
@@ -193,7 +317,7 @@ def money_time(moment: dt.datetime) -> dt.datetime:
 # name, the function, how many orders, placed how many days ago (newest, oldest), how they pay
 # ("mixed": mostly by card, some cash on delivery; an import into China is always paid first).
 STATES: list[tuple[str, Callable[[DemoOrder], None], int, tuple[float, float], str]] = [
-    ("delivered", _delivered, 80, (25, DAYS), "mixed"),
+    ("delivered", _delivered, 62, (25, DAYS), "mixed"),
     ("shipped", _shipped, 40, (6, 24), "mixed"),
     ("packed", _packed, 12, (0.3, 2), "mixed"),
     ("picking", _picking, 10, (0.3, 2), "mixed"),
@@ -201,6 +325,9 @@ STATES: list[tuple[str, Callable[[DemoOrder], None], int, tuple[float, float], s
     ("confirmed", _confirmed, 20, (0.05, 2), "cod"),
     ("pending_payment", _pending, 6, (0.002, 0.01), "stripe"),
     ("cancelled", _cancelled, 12, (1, DAYS), "mixed"),
+    ("refunded", _refunded, 6, (20, DAYS), "mixed"),
+    ("partially_refunded", _partially_refunded, 6, (20, DAYS), "mixed"),
+    ("returned", _returned, 6, (18, DAYS), "mixed"),
 ]
 ORDER_COUNT = sum(count for _name, _function, count, _days, _paying in STATES)
 
@@ -341,6 +468,9 @@ def _place(world: _World, plan: _Plan, number: str, user_id: int | None, staff_i
         id_name=buyer.get("id_name"), id_number=buyer.get("id_number"), idempotency_key=plan.key,
         payment_deadline=None if cod else plan.placed_at + world.deadline,
         placed_at=plan.placed_at)
+    if cod:  # the courier collects the destination's money, fixed when placed (as checkout does)
+        due = cash.cash_due(order.ship_country, order.total_cny, {c: r.per_cny for c, r in world.rates.items()})
+        order.cod_currency, order.cod_rate, order.cod_amount = due.currency, due.rate, due.amount
     db.session.add(order)
     demo = DemoOrder(order, staff_id, world.now, world)
     shipment_of: dict[str, Shipment] = {}

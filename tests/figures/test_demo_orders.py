@@ -24,7 +24,8 @@ def test_the_demo_has_about_200_orders_in_every_state_over_60_days(demo):
         by_status = dict(db.session.execute(sa.select(Order.status, sa.func.count()).group_by(Order.status)).all())
         placed = [aware(p) for p in db.session.scalars(sa.select(Order.placed_at))]
     assert 180 <= sum(by_status.values()) <= 210
-    for status in ("pending_payment", "paid", "confirmed", "picking", "packed", "shipped", "delivered", "cancelled"):
+    for status in ("pending_payment", "paid", "confirmed", "picking", "packed", "shipped", "delivered", "cancelled",
+                   "refunded", "partially_refunded", "returned"):
         assert by_status.get(status, 0) >= 3, status
     now = dt.datetime.now(dt.UTC)
     assert min(placed) >= now - dt.timedelta(days=61) and max(placed) <= now
@@ -69,3 +70,24 @@ def test_loading_the_demo_again_adds_no_order(demo):
         assert load_demo()["orders"] == 0
         assert demo_orders.load_orders() == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Order)) == before
+
+
+def test_demo_parcels_on_their_way_have_carrier_reports_and_refunds_and_returns_add_up(demo):
+    from shop.models import Refund, ReturnRequest, Shipment, ShipmentEvent
+    with demo.app_context():
+        shipped = _orders("shipped")
+        reported = db.session.scalar(sa.select(sa.func.count(sa.distinct(ShipmentEvent.shipment_id))).join(
+            Shipment).join(Order).where(Order.status == "shipped"))
+        assert reported >= len(shipped) // 2
+        for order in _orders("delivered")[:10]:
+            for shipment in order.shipments:
+                assert "delivered" in [e.status for e in shipment.events]
+        for order in _orders("refunded") + _orders("partially_refunded") + _orders("returned"):
+            refunded = sum((r.amount_cny for r in db.session.scalars(
+                sa.select(Refund).where(Refund.order_id == order.id, Refund.status == "succeeded"))), 0)
+            assert 0 < refunded <= order.total_cny, order.number
+        for request in db.session.scalars(sa.select(ReturnRequest)):
+            assert request.status == "received" and request.customs_reference
+            back = db.session.scalar(sa.select(sa.func.sum(StockMove.on_hand_delta)).where(
+                StockMove.order_id == request.order_id, StockMove.kind == "return"))
+            assert back == sum(line.quantity for line in request.lines)
