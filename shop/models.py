@@ -619,3 +619,13 @@ class OrderNote(Model):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     __table_args__ = (sa.CheckConstraint("length(body) BETWEEN 1 AND 2000", name="body_length"),)
+
+
+class SearchWord(Model):
+    """A word of four letters or more seen in a search document: the spelling vocabulary a
+    mistyped query word is corrected towards (shop/services/search.py). Kept in code-point
+    order on PostgreSQL too, so a prefix is a range of it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(
+        sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql"), unique=True)
