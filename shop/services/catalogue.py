@@ -1,6 +1,7 @@
 """Catalogue queries: listings with their translations and stock, without N+1 queries."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -426,3 +427,39 @@ def product_to_dict(product: Product, available: int) -> dict[str, Any]:
         "dimensions_mm": product.dimensions_mm,
         "stock_available": available,
     }
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """A product's page in every language: its slug in each (English's where it has no text
+    of its own, as its page does) and when it last changed."""
+
+    slugs: dict[str, str]
+    updated: dt.date | None
+
+
+def sitemap_product_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Product.id)).where(Product.active.is_(True))) or 0
+
+
+def sitemap_products(offset: int, limit: int) -> list[SitemapEntry]:
+    """Active products `offset`..`offset + limit` by id, with their slugs: two queries."""
+    rows = db.session.execute(sa.select(Product.id, Product.updated_at).where(Product.active.is_(True))
+                              .order_by(Product.id).offset(offset).limit(limit)).all()
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    slugs: dict[int, dict[str, str]] = {}
+    for pid, lang, slug in db.session.execute(
+            sa.select(ProductTranslation.product_id, ProductTranslation.lang, ProductTranslation.slug)
+            .where(ProductTranslation.product_id.in_(ids))):
+        slugs.setdefault(pid, {})[lang] = slug
+    entries = []
+    for r in rows:
+        own = slugs.get(r.id, {})
+        fallback = own.get("en") or next(iter(own.values()), None)
+        if fallback is None:  # no text in any language: no page
+            continue
+        entries.append(SitemapEntry({lang: own.get(lang, fallback) for lang in LANGS},
+                                    r.updated_at.date() if r.updated_at else None))
+    return entries

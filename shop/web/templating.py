@@ -9,7 +9,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_date, get_locale
 
 from shop.i18n import BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, LANGUAGES, current_language, is_rtl
-from shop.services import pricing
+from shop.services import ports, pricing
 from shop.web.context import buyer_context
 
 
@@ -20,7 +20,7 @@ def url_in_language(lang: str) -> str:
     if endpoint and rule is not None and "<lang:lang>" in rule.rule:
         args = dict(request.view_args or {})
         args["lang"] = lang
-        args.update({k: v for k, v in request.args.items() if k not in args})
+        args.update({k: v if len(v) > 1 else v[0] for k, v in request.args.lists() if k not in args})
         return url_for(endpoint, **args)
     # Pages without a language prefix (back office, errors) switch through the language cookie.
     return url_for("root.language", code=lang, next=request.full_path.rstrip("?"))
@@ -45,6 +45,12 @@ def price(amount_cny) -> str:
     return money(pricing.convert(amount_cny, ctx.currency, pricing.latest_rates(ctx.memo)), ctx.currency)
 
 
+def absolute(path: str) -> str:
+    """A path on this site as an absolute address on SHOP_BASE_URL (never the request's Host);
+    an address that is already absolute (a photo on a CDN) stays as it is."""
+    return path if path.startswith(("https://", "http://")) else ports.settings().base_url + path
+
+
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_language():
@@ -59,4 +65,4 @@ def register_template_helpers(app: Flask) -> None:
             "get_locale": get_locale,
         }
 
-    app.jinja_env.globals.update(money=money, price=price, format_date=format_date)
+    app.jinja_env.globals.update(money=money, price=price, format_date=format_date, absolute=absolute)
