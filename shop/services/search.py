@@ -62,7 +62,10 @@ MAX_CORRECTIONS = 6
 # (ھ) that buyers type for the round one (ہ) and back: both fold to ہ.
 _ARABIC_TO_URDU = {0x064A: "\u06cc", 0x0649: "\u06cc", 0x0643: "\u06a9", 0x0647: "\u06c1", 0x06BE: "\u06c1"}
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
-_PINYIN_TONE_DIGIT = re.compile(r"(?<=[a-zA-ZüÜ])[1-5](?![0-9])")
+# A tone number after a syllable's last letter (a vowel, n, g or r), in a query of Latin
+# letters, digits and spaces only: "mian4bao1", not "b2" or the "1" of "RU-CHOC-1".
+_PINYIN_TONE_DIGIT = re.compile(r"(?<=[aeiouvüngr])[1-5](?![0-9])", re.IGNORECASE)
+_PINYIN_QUERY = re.compile(r"^[a-zA-ZüÜ1-5 ]+$")
 _CYRILLIC = re.compile(r"^[\u0400-\u04ff]+$")
 _LATIN = re.compile(r"^[a-z]+$")
 # Inflectional endings of nouns, adjectives and common verb forms, longest first.
@@ -336,7 +339,10 @@ class Term:
 
 def _query_text(query: str) -> str:
     """The query normalised, with pinyin tone numbers dropped ("mian4bao1" is "mianbao")."""
-    return normalise(_PINYIN_TONE_DIGIT.sub("", (query or "")[:MAX_QUERY]))
+    query = (query or "")[:MAX_QUERY]
+    if _PINYIN_QUERY.match(query):
+        query = _PINYIN_TONE_DIGIT.sub("", query)
+    return normalise(query)
 
 
 def parse_query(query: str) -> list[Term]:

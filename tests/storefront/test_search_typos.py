@@ -133,3 +133,11 @@ def test_reindexing_rebuilds_the_vocabulary(shop):
         db.session.commit()
         assert not search.index_is_stale()
     assert "KG-HONEY-1" in skus(shop.test_client(), "hony")
+
+
+@pytest.mark.parametrize(("query", "text"), [
+    ("mian4bao1", "mianbao"), ("mian4 bao1", "mian bao"), ("Feng1mi4", "fengmi"),
+    ("b2", "b 2"), ("RU-CHOC-1", "ru choc 1"), ("chocolate 1", "chocolate 1"), ("abc1", "abc 1"),
+])
+def test_tone_numbers_are_dropped_only_from_pinyin(query, text):
+    assert search._query_text(query) == text
