@@ -141,3 +141,28 @@ def test_reindexing_rebuilds_the_vocabulary(shop):
 ])
 def test_tone_numbers_are_dropped_only_from_pinyin(query, text):
     assert search._query_text(query) == text
+
+
+@pytest.mark.parametrize("query", ["蜂", "杏", "a"])
+def test_one_character_is_looked_up_in_an_index_not_by_reading_every_row(shop, query, backend):
+    from sqlalchemy import event
+    statements = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    client = shop.test_client()
+    with shop.app_context():
+        bind = db.session.get_bind()  # the test's one connection, or the engine
+        event.listen(bind, "before_cursor_execute", seen)
+        try:
+            client.get("/en/products", query_string={"q": query})
+        finally:
+            event.remove(bind, "before_cursor_execute", seen)
+    searching = [s for s in statements if "search_" in s]
+    assert searching
+    if backend == "sqlite":  # the trigram tables answer; nothing scans documents or names
+        assert all("instr(" not in s and " LIKE " not in s.upper() for s in searching)
+        assert any("MATCH" in s for s in searching)
+    if query == "杏":
+        assert "UZ-APRICOT-1" in skus(client, query)
