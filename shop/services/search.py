@@ -32,6 +32,7 @@ name in the page's language (1), then matches in categories and descriptions alo
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import threading
 import unicodedata
@@ -144,6 +145,7 @@ def _singles(text: str) -> str:
     return " ".join(f"{SINGLE}{c}{SINGLE}" for c in seen)
 
 
+@functools.lru_cache(maxsize=4096)  # category names repeat on every product of an import
 def pinyin(text: str) -> str:
     """The toneless pinyin of the Chinese in `text`: each syllable, then the run's syllables
     joined ("mian bao mianbao"); empty when there is no Chinese."""
