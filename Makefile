@@ -43,6 +43,7 @@ demo: db-upgrade
 
 run: $(VENV)/.installed translations db-upgrade
 	@if $(FLASK) shop is-empty; then $(FLASK) shop demo; fi
+	@$(FLASK) shop reindex-search --if-stale
 	@$(FLASK) shop demo-accounts
 	@echo "Serving the shop on http://$(HOST):$(PORT)/ with its background worker (Ctrl-C stops both)"
 	@if [ -z "$$STRIPE_SECRET_KEY" ] && [ "$${SHOP_ENV:-development}" = development ]; then \

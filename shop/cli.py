@@ -170,9 +170,13 @@ def refresh_rates_command() -> None:
 
 
 @shop_cli.command("reindex-search")
-def reindex_search_command():
-    """Rebuild every product's search documents (after changing how search normalises text)."""
-    from shop.services.search import reindex_all
+@click.option("--if-stale", is_flag=True, help="Only when the documents predate the spelling vocabulary.")
+def reindex_search_command(if_stale):
+    """Rebuild every product's search documents and spelling vocabulary (after changing how
+    search normalises text)."""
+    from shop.services.search import index_is_stale, reindex_all
+    if if_stale and not index_is_stale():
+        return
     count = reindex_all()
     db.session.commit()
     click.echo(f"Search index rebuilt for {count} products.")

@@ -873,3 +873,13 @@ class ProductImage(Model):
     product: Mapped[Product] = relationship(back_populates="images")
 
     __table_args__ = (sa.CheckConstraint("width > 0 AND height > 0", name="size_positive"),)
+
+
+class SearchWord(Model):
+    """A word of four letters or more seen in a search document: the spelling vocabulary a
+    mistyped query word is corrected towards (shop/services/search.py). Kept in code-point
+    order on PostgreSQL too, so a prefix is a range of it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(
+        sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql"), unique=True)

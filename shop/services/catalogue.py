@@ -1,23 +1,29 @@
 """Catalogue queries: listings with their translations and stock, without N+1 queries."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from shop.domain import money
 from shop.domain import variants as variant_rules
 from shop.domain.languages import LANGUAGES as LANGS
 from shop.extensions import db
 from shop.models import Category, Lot, Product, ProductTranslation
-from shop.services import search, variants
+from shop.services import pricing, search, variants
 from shop.services.context import Memo
 from shop.services.photos.shape import images_to_list
 
-SORTS = ("relevance", "price_asc", "price_desc", "newest")
+SORTS = ("relevance", "price", "-price", "newest")
+SORT_ALIASES = {"price_asc": "price", "price_desc": "-price"}  # the names links used before
+MAX_FILTER_VALUES = 20  # categories or origins chosen at once
+MAX_PRICE = Decimal("1000000000000")
 
 
 class UnknownCategory(LookupError):
@@ -37,6 +43,29 @@ class Page:
     per_page: int
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What a buyer narrowed a listing to. Prices are in `currency` (the buyer's), both ends
+    included, compared with the price as the buyer sees it (converted and rounded)."""
+
+    q: str = ""
+    categories: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    currency: str = "CNY"
+    in_stock: bool = False
+
+
+@dataclass
+class Facets:
+    """How many listings each choice would show, given the other choices: categories (a
+    parent counts its children's) and origin countries."""
+
+    categories: dict[int, int] = field(default_factory=dict)
+    origins: list[tuple[str, int]] = field(default_factory=list)
+
+
 @dataclass
 class Listing:
     """One page of a filtered, sorted listing, with the stock of what it shows."""
@@ -44,6 +73,14 @@ class Listing:
     page: Page
     stock: dict[int, int] = field(default_factory=dict)
     category: CategoryNode | None = None
+    categories: list[CategoryNode] = field(default_factory=list)
+    facets: Facets = field(default_factory=Facets)
+
+
+def sort_name(text: str | None) -> str | None:
+    """The sort a link asked for, in its current name; None for one that does not exist."""
+    text = SORT_ALIASES.get(text or "", text or "")
+    return text if text in SORTS else None
 
 
 def stock_available_subquery() -> sa.Subquery:
@@ -206,40 +243,89 @@ def paginate(stmt: sa.Select[Product], page: int, per_page: int,
     return Page(items=items, page=page, pages=pages, total=total, per_page=per_page)
 
 
-def listing(*, lang: str, q: str = "", category: str | None = None, origin: str | None = None,
-            sort: str = "relevance", page: int = 1, per_page: int = 24, memo: Memo | None = None) -> Listing:
-    """Active products matching the search words and filters, sorted, one page of them.
+def _price_bounds(filters: Filters, rates: pricing.Rates) -> tuple[Decimal | None, Decimal | None]:
+    """The CNY prices that show as `min_price`..`max_price` in the buyer's currency: a price
+    rounds half up to the minor unit, so the ends widen by half of one."""
+    rate = rates.get(filters.currency)
+    per_cny = rate.per_cny if rate is not None and rate.per_cny > 0 else Decimal(1)
+    half = Decimal(1).scaleb(-money.CURRENCIES.get(filters.currency, 2)) / 2
+    low = (filters.min_price - half) / per_cny if filters.min_price is not None else None
+    high = (filters.max_price + half) / per_cny if filters.max_price is not None else None
+    return low, high
 
-    Raises UnknownCategory for a slug that names nothing; an origin nobody sells from is
-    simply an empty listing."""
+
+def _filtered(filters: Filters, tree: CategoryTree[CategoryNode], found: search.Match | None, rates: pricing.Rates,
+              *, skip: str = "") -> sa.Select[Any]:
+    """Ids of active products passing every filter but `skip` ("categories" or "origins")."""
+    stmt = sa.select(Product.id).where(Product.active.is_(True))
+    if filters.categories and skip != "categories":
+        ids = [i for slug in filters.categories for i in tree.descendant_ids(tree.by_slug[slug])]
+        stmt = stmt.where(Product.category_id.in_(ids))
+    if filters.origins and skip != "origins":
+        stmt = stmt.where(Product.origin_country.in_(filters.origins))
+    low, high = _price_bounds(filters, rates)
+    if low is not None:
+        stmt = stmt.where(Product.price_cny >= low)
+    if high is not None:
+        stmt = stmt.where(Product.price_cny < high)
+    if filters.in_stock:
+        stock = stock_available_subquery()
+        stmt = stmt.where(Product.id.in_(sa.select(stock.c.product_id).where(stock.c.available > 0)))
+    # Browsing shows one card per product (its variants are chosen on its page); a search finds each.
+    return stmt.where(Product.id.in_(found.ids) if found is not None else variants.is_listed())
+
+
+def _facets(filters: Filters, tree: CategoryTree[CategoryNode], found: search.Match | None,
+            rates: pricing.Rates) -> Facets:
+    """Two grouped counts: by category (rolled up to the parents) and by origin."""
+    by_category = _filtered(filters, tree, found, rates, skip="categories").subquery()
+    counts: dict[int, int] = {}
+    for category_id, n in db.session.execute(
+            sa.select(Product.category_id, sa.func.count()).where(Product.id.in_(sa.select(by_category.c.id)))
+            .group_by(Product.category_id)):
+        node = tree.by_id.get(category_id)
+        for ancestor in (tree.path(node) if node is not None else []):
+            counts[ancestor.id] = counts.get(ancestor.id, 0) + int(n)
+    by_origin = _filtered(filters, tree, found, rates, skip="origins").subquery()
+    count = sa.func.count()
+    origins = [(code, int(n)) for code, n in db.session.execute(
+        sa.select(Product.origin_country, count).where(Product.id.in_(sa.select(by_origin.c.id)))
+        .group_by(Product.origin_country).order_by(count.desc(), Product.origin_country))]
+    return Facets(categories=counts, origins=origins)
+
+
+def listing(*, lang: str, q: str = "", category: str | None = None, origin: str | None = None,
+            sort: str = "relevance", page: int = 1, per_page: int = 24, memo: Memo | None = None,
+            filters: Filters | None = None, facets: bool = False) -> Listing:
+    """Active products matching the search words and filters, sorted, one page of them, and
+    (with `facets`) how many each other choice would show.
+
+    `filters` holds every choice; `q`, `category` and `origin` are a shorter way to give one
+    of each. Raises UnknownCategory for a slug that names nothing; an origin nobody sells from
+    is simply an empty listing."""
+    if filters is None:
+        filters = Filters(q=q, categories=(category,) if category else (),
+                          origins=(origin.upper(),) if origin else ())
     tree = category_nodes(memo)
-    chosen = None
-    stmt = sa.select(Product).where(Product.active.is_(True))
-    if category:
-        chosen = tree.by_slug.get(category)
-        if chosen is None:
-            raise UnknownCategory(category)
-        stmt = stmt.where(Product.category_id.in_(tree.descendant_ids(chosen)))
-    if origin:
-        stmt = stmt.where(Product.origin_country == origin.upper())
-    if not q:  # one card per product: its variants are chosen on its page
-        stmt = stmt.where(variants.is_listed())
-    found = search.matches(q, lang) if q else None
-    if q and found is None:  # words made only of punctuation: nothing can match
-        return Listing(Page([], 1, 1, 0, per_page), {}, chosen)
+    for slug in filters.categories:
+        if slug not in tree.by_slug:
+            raise UnknownCategory(slug)
+    chosen = [tree.by_slug[slug] for slug in filters.categories]
+    sort = sort_name(sort) or "relevance"
+    found = search.matches(filters.q, lang) if filters.q else None
+    if filters.q and found is None:  # words made only of punctuation: nothing can match
+        return Listing(Page([], 1, 1, 0, per_page), {}, chosen[0] if chosen else None, chosen)
+    rates = pricing.latest_rates(memo)
+    counted = _filtered(filters, tree, found, rates)
+    stmt = sa.select(Product).where(Product.id.in_(counted))
     score = None
-    counted = stmt.with_only_columns(Product.id)
-    if found is not None:
-        counted = counted.where(Product.id.in_(found.ids))
-        if sort == "relevance":
-            stmt = stmt.join(found.ranked, found.ranked.c.product_id == Product.id)
-            score = found.ranked.c.score
-        else:
-            stmt = stmt.where(Product.id.in_(found.ids))
+    if found is not None and sort == "relevance":
+        stmt = stmt.join(found.ranked, found.ranked.c.product_id == Product.id)
+        score = found.ranked.c.score
     order: list[sa.ColumnExpressionArgument[Any]]
-    if sort == "price_asc":
+    if sort == "price":
         order = [Product.price_cny.asc(), Product.id]
-    elif sort == "price_desc":
+    elif sort == "-price":
         order = [Product.price_cny.desc(), Product.id]
     elif sort == "newest":
         order = [Product.created_at.desc(), Product.id.desc()]
@@ -248,7 +334,26 @@ def listing(*, lang: str, q: str = "", category: str | None = None, origin: str 
         if score is not None:
             order.insert(0, score.desc())
     result = paginate(stmt, page, per_page, order_by=order, count_stmt=counted)
-    return Listing(result, stock_available(p.id for p in result.items), chosen)
+    return Listing(result, stock_available(p.id for p in result.items), chosen[0] if chosen else None, chosen,
+                   _facets(filters, tree, found, rates) if facets else Facets())
+
+
+def suggest(query: str, lang: str, limit: int = 10) -> list[tuple[str, str, str]]:
+    """What a buyer typing `query` may be after: up to `limit` products on sale, best first,
+    as (sku, name, slug) in `lang` (or English, or any language the product has)."""
+    found = search.matches(query, lang)
+    if found is None:
+        return []
+    stmt = (sa.select(Product).join(found.ranked, found.ranked.c.product_id == Product.id)
+            .where(Product.active.is_(True))
+            .order_by(found.ranked.c.score.desc(), Product.featured.desc(), Product.id).limit(limit)
+            .options(selectinload(Product.translations)))
+    out = []
+    for product in db.session.scalars(stmt):
+        text = product.text(lang)
+        if text is not None:
+            out.append((product.sku, text.name, text.slug))
+    return out
 
 
 def featured(limit: int = 8) -> list[Product]:
@@ -362,3 +467,39 @@ def products_to_dicts(products: Sequence[Product], stock: dict[int, int]) -> lis
     members = {m.id for f in found.values() for m in f.members} - set(stock)
     family_stock = {**stock, **(stock_available(members) if members else {})}
     return [product_to_dict(p, stock.get(p.id, 0), found.get(p.id), family_stock) for p in products]
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """A product's page in every language: its slug in each (English's where it has no text
+    of its own, as its page does) and when it last changed."""
+
+    slugs: dict[str, str]
+    updated: dt.date | None
+
+
+def sitemap_product_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Product.id)).where(Product.active.is_(True))) or 0
+
+
+def sitemap_products(offset: int, limit: int) -> list[SitemapEntry]:
+    """Active products `offset`..`offset + limit` by id, with their slugs: two queries."""
+    rows = db.session.execute(sa.select(Product.id, Product.updated_at).where(Product.active.is_(True))
+                              .order_by(Product.id).offset(offset).limit(limit)).all()
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    slugs: dict[int, dict[str, str]] = {}
+    for pid, lang, slug in db.session.execute(
+            sa.select(ProductTranslation.product_id, ProductTranslation.lang, ProductTranslation.slug)
+            .where(ProductTranslation.product_id.in_(ids))):
+        slugs.setdefault(pid, {})[lang] = slug
+    entries = []
+    for r in rows:
+        own = slugs.get(r.id, {})
+        fallback = own.get("en") or next(iter(own.values()), None)
+        if fallback is None:  # no text in any language: no page
+            continue
+        entries.append(SitemapEntry({lang: own.get(lang, fallback) for lang in LANGS},
+                                    r.updated_at.date() if r.updated_at else None))
+    return entries

@@ -10,7 +10,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
 
 from shop.i18n import BABEL_LOCALE, HTML_LANG, LANGUAGE_NAMES, LANGUAGES, current_language, is_rtl
-from shop.services import pricing
+from shop.services import ports, pricing
 from shop.web import words
 from shop.web.context import buyer_context
 
@@ -22,7 +22,7 @@ def url_in_language(lang: str) -> str:
     if endpoint and rule is not None and "<lang:lang>" in rule.rule:
         args = dict(request.view_args or {})
         args["lang"] = lang
-        args.update({k: v for k, v in request.args.items() if k not in args})
+        args.update({k: v if len(v) > 1 else v[0] for k, v in request.args.lists() if k not in args})
         return url_for(endpoint, **args)
     # Pages without a language prefix (back office, errors) switch through the language cookie.
     return url_for("root.language", code=lang, next=request.full_path.rstrip("?"))
@@ -63,6 +63,12 @@ def price(amount_cny) -> str:
     return money(pricing.convert(amount_cny, ctx.currency, pricing.latest_rates(ctx.memo)), ctx.currency)
 
 
+def absolute(path: str) -> str:
+    """A path on this site as an absolute address on SHOP_BASE_URL (never the request's Host);
+    an address that is already absolute (a photo on a CDN) stays as it is."""
+    return path if path.startswith(("https://", "http://")) else ports.settings().base_url + path
+
+
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_language():
@@ -79,4 +85,4 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(money=money, cash_money=cash_money, price=price, format_date=format_date,
                                  clock=words.clock, moment=words.moment, format_datetime=format_datetime,
-                                 format_time=format_time)
+                                 format_time=format_time, absolute=absolute)

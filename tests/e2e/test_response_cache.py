@@ -26,7 +26,9 @@ def test_errors_other_than_not_found_are_never_kept(demo, monkeypatch):
     demo.config["STOREFRONT_PAGE_CACHE_SECONDS"] = 30
     client = demo.test_client()
     with monkeypatch.context() as patch:
-        patch.setattr(routes, "_page_arg", lambda: None)  # the view refuses this one request
+        def refuse():
+            raise routes.BadParameter("invalid_page", "page must be a positive whole number")
+        patch.setattr(routes, "_page_arg", refuse)  # the view refuses this one request
         refused = client.get("/api/v1/products?page=2")
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_page"
     again = client.get("/api/v1/products?page=2")

@@ -73,8 +73,8 @@ def test_pagination_splits_and_links_pages(shop):
     assert [len(p) for p in pages] == [2, 2, 1]
     assert len({sku for page in pages for sku in page}) == 5
     html = client.get("/en/products?sort=price_asc&page=2").get_data(as_text=True)
-    assert 'rel="prev" href="/en/products?sort=price_asc&amp;page=1"' in html
-    assert 'rel="next" href="/en/products?sort=price_asc&amp;page=3"' in html
+    assert 'rel="prev" href="/en/products?sort=price&amp;page=1"' in html
+    assert 'rel="next" href="/en/products?sort=price&amp;page=3"' in html
     assert 'aria-current="page"' in html
     assert client.get("/en/products?page=4").status_code == 404
 
@@ -88,8 +88,10 @@ def test_result_count_uses_plural_forms(shop):
 
 def test_filter_form_names_every_control(shop):
     html = shop.test_client().get("/en/products").get_data(as_text=True)
-    for control in ("q", "category", "origin", "sort"):
+    for control in ("q", "sort", "min_price", "max_price", "in_stock"):
         assert f'<label for="{control}">' in html and f'id="{control}"' in html
+    for facet, legend in (("category", "Category"), ("origin", "Origin country")):
+        assert re.search(rf'<fieldset class="facet" id="{facet}">\s*<legend>{legend}</legend>', html)
 
 
 def test_origin_choices_are_named_in_the_page_language(shop):

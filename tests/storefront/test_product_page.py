@@ -67,8 +67,10 @@ def test_unknown_or_inactive_product_is_404(shop):
 
 def test_structured_data_describes_the_offer(shop):
     html = page(shop.test_client(), "/en/products/alenka-milk-chocolate")
-    data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(1))
-    assert data["sku"] == "RU-CHOC-1" and data["offers"]["price"] == "25.00"
+    data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(1))[0]
+    # In the page's currency: 25 CNY at 0.14 USD a yuan
+    assert data["sku"] == "RU-CHOC-1" and data["offers"]["price"] == "3.50"
+    assert data["offers"]["priceCurrency"] == "USD"
 
 
 def test_placeholder_picture_is_sized_and_described_as_decorative(shop):

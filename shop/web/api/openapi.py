@@ -143,8 +143,26 @@ def _errors(*codes):
 
 
 def spec() -> dict:
-    page_params = [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
-                   for n in ("q", "category", "origin", "page", "lang")]
+    def query(name: str, schema: dict, description: str, repeat: bool = False) -> dict:
+        if repeat:
+            return {"name": name, "in": "query", "required": False, "description": description,
+                    "schema": {"type": "array", "items": schema, "maxItems": 20}, "style": "form", "explode": True}
+        return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+    lang_param = query("lang", {"type": "string", "enum": list(LANGUAGES)}, "ranking and names in this language")
+    page_params = [
+        query("q", {"type": "string"}, "search words in any of the four languages; typos forgiven"),
+        query("category", {"type": "string"}, "a category slug (its subcategories included); repeatable", True),
+        query("origin", {"type": "string", "pattern": "^[A-Za-z]{2}$"}, "ISO 3166 alpha-2; repeatable", True),
+        query("min_price", {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}, "lowest price, in `currency`"),
+        query("max_price", {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}, "highest price, in `currency`"),
+        query("currency", {"type": "string", "minLength": 3, "maxLength": 3}, "of the price bounds; CNY by default"),
+        query("in_stock", {"type": "string", "enum": ["0", "1"]}, "1: only what can be bought now"),
+        query("sort", {"type": "string", "enum": ["relevance", "price", "-price", "newest"]},
+              "relevance (with q: best match) by default"),
+        query("page", {"type": "string", "pattern": "^[0-9]+$"}, "from 1"),
+        lang_param,
+    ]
     bearer: list[dict[str, list[str]]] = [{"bearer": []}]
     return {
         "openapi": "3.1.0",
@@ -164,6 +182,14 @@ def spec() -> dict:
                         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Product"}},
                         "page": {"type": "integer"}, "pages": {"type": "integer"},
                         "total": {"type": "integer"}}}}}}, **_errors(400, 404)}}},
+            "/search/suggest": {"get": {"summary": "Products for what a buyer has typed so far (at most 10)",
+                                        "parameters": [query("q", {"type": "string"}, "what was typed"), lang_param],
+                                        "responses": {"200": {"description": "suggestions, best first", "content": {
+                "application/json": {"schema": {"type": "object", "required": ["items"], "properties": {
+                    "items": {"type": "array", "maxItems": 10, "items": {
+                        "type": "object", "required": ["sku", "name", "url"], "properties": {
+                            "sku": {"type": "string"}, "name": {"type": "string"},
+                            "url": {"type": "string", "format": "uri"}}}}}}}}}, **_errors(400)}}},
             "/products/{sku}": {"get": {"summary": "One listing", "parameters": [
                 {"name": "sku", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {
                 "200": {"description": "the product", "content": {"application/json": {"schema": {

@@ -11,6 +11,7 @@ root_bp = Blueprint("root", __name__)
 def _register_display(state) -> None:
     from shop.web.storefront import display
     display.register(state.app)
+    seo.register(state.app)
 
 
 def _catalogue_read() -> bool:
@@ -27,4 +28,4 @@ def _exempt_catalogue_reads_from_rate_limits(_state) -> None:
         limiter.request_filter(_catalogue_read)
 
 
-from shop.web.storefront import routes  # noqa: E402,F401
+from shop.web.storefront import routes, seo  # noqa: E402,F401

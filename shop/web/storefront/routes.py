@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from shop.domain import money
 from shop.extensions import db
 from shop.i18n import LANG_COOKIE, LANGUAGES, OFFICE_LANG_COOKIE, current_language, is_office_path, negotiated_language
 from shop.services import cart as carts
@@ -81,41 +82,82 @@ def home():
                            origins=catalogue.origin_counts())
 
 
+def _price_arg(name: str) -> Decimal | None:
+    """A price bound typed in the buyer's currency; anything that is not one is ignored."""
+    raw = (request.args.get(name) or "").strip().replace(",", ".")[:20]
+    if not raw:
+        return None
+    try:
+        amount = money.parse_amount(raw)
+    except money.InvalidAmount:
+        return None
+    return amount if amount <= catalogue.MAX_PRICE else None
+
+
 def _listing_args() -> dict:
-    """The listing's query string, checked: a malformed page or origin is a 404."""
+    """The listing's query string, checked: a malformed page or origin is a 404; a price,
+    stock or sort choice that means nothing is ignored."""
     raw_page = request.args.get("page", "1")
     if not (raw_page.isascii() and raw_page.isdigit()) or not 0 < int(raw_page[:6]) <= MAX_PAGE:
         abort(404)
-    origin = (request.args.get("origin") or "").strip()
-    if origin and not _ORIGIN.match(origin):
+    origins = list(dict.fromkeys(o.strip().upper() for o in request.args.getlist("origin") if o.strip()))
+    if any(not _ORIGIN.match(o) for o in origins):
         abort(404)
-    sort = request.args.get("sort") or "relevance"
+    categories = list(dict.fromkeys(c.strip()[:64] for c in request.args.getlist("category") if c.strip()))
+    low, high = _price_arg("min_price"), _price_arg("max_price")
+    if low is not None and high is not None and low > high:
+        low, high = high, low
     return {
         "q": " ".join((request.args.get("q") or "").split())[:search.MAX_QUERY],
-        "category": (request.args.get("category") or "").strip()[:64] or None,
-        "origin": origin.upper() or None,
-        "sort": sort if sort in catalogue.SORTS else "relevance",
+        "categories": categories[:catalogue.MAX_FILTER_VALUES],
+        "origins": origins[:catalogue.MAX_FILTER_VALUES],
+        "min_price": low,
+        "max_price": high,
+        "in_stock": request.args.get("in_stock") == "1",
+        "sort": catalogue.sort_name(request.args.get("sort")) or "relevance",
         "page": int(raw_page),
     }
+
+
+def _link_args(args: dict) -> dict:
+    """The choices as query-string values, for links that keep them (pages, suggestions)."""
+    out: dict = {}
+    for key in ("q", "categories", "origins"):
+        if args[key]:
+            out[{"categories": "category", "origins": "origin"}.get(key, key)] = args[key]
+    for key in ("min_price", "max_price"):
+        if args[key] is not None:
+            out[key] = f"{args[key]:f}"
+    if args["in_stock"]:
+        out["in_stock"] = "1"
+    if args["sort"] != "relevance":
+        out["sort"] = args["sort"]
+    return out
 
 
 @bp.get("/products")
 @cached_page
 def products():
-    """Listing with search, category and origin filters, sorted and paginated."""
+    """Listing with search, facets (category, origin, price, in stock) and sort, paginated."""
     lang = current_language()
     args = _listing_args()
+    ctx = buyer_context()
+    filters = catalogue.Filters(q=args["q"], categories=tuple(args["categories"]), origins=tuple(args["origins"]),
+                                min_price=args["min_price"], max_price=args["max_price"], currency=ctx.currency,
+                                in_stock=args["in_stock"])
     try:
-        result = catalogue.listing(lang=lang, per_page=current_app.config["PER_PAGE"], memo=buyer_context().memo,
-                                   **args)
+        result = catalogue.listing(lang=lang, filters=filters, sort=args["sort"], page=args["page"],
+                                   per_page=current_app.config["PER_PAGE"], memo=ctx.memo, facets=True)
     except catalogue.UnknownCategory:
         abort(404)
     if args["page"] > result.page.pages:
         abort(404)
-    suggestions = search.suggestions(args["q"], lang) if args["q"] and not result.page.total else []
-    return render_template("storefront/products.html", result=result, args=args,
-                           tree=catalogue.category_nodes(buyer_context().memo), origins=catalogue.origin_counts(),
-                           suggestions=suggestions, sorts=catalogue.SORTS)
+    nothing = bool(args["q"]) and not result.page.total
+    return render_template("storefront/products.html", result=result, args=args, link_args=_link_args(args),
+                           tree=catalogue.category_nodes(ctx.memo), currency=ctx.currency,
+                           suggestions=search.suggestions(args["q"], lang) if nothing else [],
+                           did_you_mean=search.did_you_mean(args["q"], lang) if nothing else None,
+                           sorts=catalogue.SORTS)
 
 
 @bp.get("/products/<slug>")
