@@ -99,3 +99,14 @@ def test_a_transparent_png_keeps_its_transparency_in_its_rendition():
     data, _height = imaging.rendition(imaging.clean(out.getvalue()).data, 320)
     made = reopened(data)
     assert made.mode == "RGBA" and made.getpixel((300, 100))[3] == 0 and made.getpixel((20, 100))[3] == 255
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG"])
+def test_a_cut_short_file_is_refused_even_when_pillow_is_told_to_accept_truncated_images(kind, monkeypatch):
+    from PIL import ImageFile
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint leaves it for the process
+    whole = picture(kind, (600, 400))
+    imaging.clean(whole)
+    with pytest.raises(imaging.ImageRejected) as refused:
+        imaging.clean(whole[: len(whole) // 2])
+    assert refused.value.code == "broken_image"

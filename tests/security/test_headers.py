@@ -157,7 +157,8 @@ def test_chromium_sees_no_csp_violation_on_any_page(browser, stripe_demo_shop, l
     base, app = stripe_demo_shop
     buyer = next(a for a in ACCOUNTS if a["role"] == "buyer" and a["lang"] == lang)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": LANG_COOKIE, "value": lang, "url": base}])
+    context.add_cookies([{"name": LANG_COOKIE, "value": lang, "url": base},
+                         {"name": "office_lang", "value": lang, "url": base}])  # the back office keeps its own
     context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
     refused: list[str] = []
@@ -205,7 +206,8 @@ def test_chromium_sees_no_csp_violation_on_any_page(browser, stripe_demo_shop, l
     for role, path in (("merchant", "/merchant/"), ("staff", "/fulfilment/"), ("admin", "/admin/")):
         account = next(a for a in ACCOUNTS if a["role"] == role)
         context.clear_cookies()
-        context.add_cookies([{"name": LANG_COOKIE, "value": lang, "url": base}])
+        context.add_cookies([{"name": LANG_COOKIE, "value": lang, "url": base},
+                             {"name": "office_lang", "value": lang, "url": base}])  # the back office's own choice
         _sign_in(page, base, lang, account["email"], account["password"])
         visit(path)
         assert page.get_attribute("html", "lang").startswith("zh" if lang == "zh" else lang), path

@@ -64,14 +64,32 @@ def _open(data: bytes) -> Image.Image:
         width, height = image.size
         if width <= 0 or height <= 0 or width * height > MAX_PIXELS:
             raise _too_big()
+        broken = ImageRejected("broken_image", N_(
+            "The picture cannot be read: the file may be damaged or cut short."))
+        if _cut_short(data, image.format or ""):
+            raise broken
         try:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_big() from None
         except (OSError, SyntaxError, ValueError, TypeError, EOFError):
-            raise ImageRejected("broken_image", N_(
-                "The picture cannot be read: the file may be damaged or cut short.")) from None
+            raise broken from None
     return image
+
+
+def _cut_short(data: bytes, kind: str) -> bool:
+    """Whether the file ends before the picture does. Pillow's own check cannot be trusted here:
+    WeasyPrint, which the shop also loads, sets ImageFile.LOAD_TRUNCATED_IMAGES for the whole process."""
+    if kind == "PNG":
+        try:
+            Image.open(io.BytesIO(data)).verify()  # every chunk's length and CRC, up to IEND
+        except Exception:  # noqa: BLE001  any failure of the check is a broken file
+            return True
+        return False
+    if kind == "JPEG":
+        # The end-of-image marker must follow the last scan (0xFF is stuffed inside entropy-coded data).
+        return data.rfind(b"\xff\xd9") < data.rfind(b"\xff\xda")
+    return False
 
 
 def clean(data: bytes) -> CleanImage:

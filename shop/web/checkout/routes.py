@@ -456,12 +456,11 @@ def _waiting_for_payment(order) -> bool:
 
 
 @bp.get("/orders/<number>/confirmation")
-@login_required
 def confirmation(number: str):
-    """Where the buyer lands after paying: thanks and the order's summary; while the payment is
-    being confirmed the page reloads itself (no JavaScript needed) until it is settled."""
+    """Where the buyer lands after paying (a guest too): thanks and the order's summary; while the
+    payment is being confirmed the page reloads itself (no JavaScript needed) until it is settled."""
     order = _viewable(number)
-    if order.user_id != current_user.id:
+    if not guest.is_buyer_of(order):
         abort(404)
     if _waiting_for_payment(order) and payments.configured():
         payments.sync(number)
