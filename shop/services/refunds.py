@@ -38,7 +38,8 @@ from shop.services.ordering import lock_order
 from shop.services.ordering.errors import OrderNotFound
 
 __all__ = [
-    "MANUAL_METHODS", "Refundable", "RefundRefused", "RefundRequest", "RefundView", "create_refund", "issue_refund",
+    "MANUAL_METHODS", "Refundable", "RefundRefused", "RefundRequest", "RefundView", "clean_text", "create_refund",
+    "issue_refund",
     "refundable", "refunds_of", "retry_failed_refund_rows", "retry_refund", "send_refunds",
 ]
 
@@ -218,7 +219,8 @@ def refunds_of(number: str) -> list[RefundView]:
 
 # ---- deciding -------------------------------------------------------------------------------------------
 
-def _clean_text(text: str, limit: int, code: str, *, required: bool) -> str:
+def clean_text(text: str, limit: int, code: str, *, required: bool) -> str:
+    """Staff's or a buyer's text (a reason, a message, a reference) or RefundRefused saying why not."""
     cleaned = (text or "").replace("\r\n", "\n").strip()
     if _CONTROL.search(cleaned):
         raise RefundRefused(code + "_control")
@@ -253,7 +255,7 @@ def create_refund(order: Order, user_id: int | None, request: RefundRequest, *, 
     than the rules allow. `cap_to_left` (a received return) lowers a lines refund to the money left."""
     if request.kind not in KINDS:
         raise RefundRefused("bad_kind")
-    reason = _clean_text(request.reason, MAX_REASON, "reason", required=False)
+    reason = clean_text(request.reason, MAX_REASON, "reason", required=False)
     rows = _refund_rows(order.id)
     state = _money_state(order, rows)
     if state.payment is None:
@@ -266,7 +268,7 @@ def create_refund(order: Order, user_id: int | None, request: RefundRequest, *, 
         if request.method not in MANUAL_METHODS:
             raise RefundRefused("method_missing")
         method = request.method
-        reference = _clean_text(request.reference, MAX_REFERENCE, "reference", required=True)
+        reference = clean_text(request.reference, MAX_REFERENCE, "reference", required=True)
     lines = _rule_lines(order)
     goods_left = max(order.goods_cny - state.goods_refunded, Decimal(0))
     tax_left = max(order.tax_cny - state.tax_refunded, Decimal(0))

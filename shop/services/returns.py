@@ -33,7 +33,6 @@ RETURNABLE_STATUSES = (orders.OrderStatus.DELIVERED.value, orders.OrderStatus.PA
 OPEN_STATUSES = ("requested", "approved", "received")
 QUARANTINE_BIN = "QUARANTINE"
 MAX_MESSAGE = 1000
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -142,24 +141,13 @@ def may_return(order: Order, user: User | None, now: dt.datetime | None = None) 
     return user is not None and order.user_id == user.id and returnable(order, now).open
 
 
-def _text(text: str, limit: int, code: str, *, required: bool) -> str:
-    cleaned = (text or "").replace("\r\n", "\n").strip()
-    if _CONTROL.search(cleaned):
-        raise RefundRefused(code + "_control")
-    if required and not cleaned:
-        raise RefundRefused(code + "_missing")
-    if len(cleaned) > limit:
-        raise RefundRefused(code + "_too_long", most=limit)
-    return cleaned
-
-
 def request_return(number: str, user: User, lines: dict[int, int], reason: str, request_key: str | None = None,
                    now: dt.datetime | None = None) -> ReturnView:
     """The buyer asks to send units back. Only the order's own buyer (others: OrderNotFound), within the
     window, never more units than bought (less those asked before); the same form twice makes one request."""
     now = now or utcnow()
     key = refunds.clean_key(request_key)
-    reason = _text(reason, MAX_REASON, "reason", required=True)
+    reason = refunds.clean_text(reason, MAX_REASON, "reason", required=True)
     try:
         with write_transaction():
             order = lock_order(number)
@@ -223,7 +211,7 @@ def decide_return(number: str, return_id: int, user: User, approve: bool, messag
     """Staff approve or refuse a requested return, with a message to the buyer (required to refuse).
     Deciding the same way again changes nothing; changing a decision is refused."""
     now = now or utcnow()
-    message = _text(message, MAX_MESSAGE, "message", required=not approve)
+    message = refunds.clean_text(message, MAX_MESSAGE, "message", required=not approve)
     status = "approved" if approve else "refused"
     with write_transaction():
         order = lock_order(number)
