@@ -791,7 +791,14 @@ def test_any_quote_keeps_the_routing_promises(items, where, now, data):
             assert sum(label in o.labels for o in result.options) == 1
         cheapest = next(o for o in result.options if "cheapest" in o.labels)
         assert cheapest.cost + cheapest.taxes == min(o.cost + o.taxes for o in result.options)
-        keys = [(o.delivery_earliest, o.delivery_latest) for o in result.options]
+        # The recommended one leads: the cheapest of those arriving at most RECOMMENDED_SLACK_DAYS
+        # after the surest arrival; the others follow by delivery.
+        first, rest = result.options[0], result.options[1:]
+        soonest = min(o.delivery_latest for o in result.options)
+        in_time = [o for o in result.options if o.delivery_latest <= soonest + timedelta(RECOMMENDED_SLACK_DAYS)]
+        assert first in in_time
+        assert first.cost + first.taxes == min(o.cost + o.taxes for o in in_time)
+        keys = [(o.delivery_earliest, o.delivery_latest) for o in rest]
         assert keys == sorted(keys)
     assert ask(items, *where, now, booked=booked, duty_rules=EAEU, cny_per_unit=EUR) == result
 
