@@ -38,8 +38,10 @@ from tests.support import (
 )
 
 # Property tests check behaviour, not speed: on a busy machine an example may take longer than
-# Hypothesis's 200 ms default without anything being wrong (speed is measured in bench/).
-settings.register_profile("shop", deadline=None)
+# Hypothesis's 200 ms default without anything being wrong (speed is measured in bench/). They
+# draw the same examples on every run (derandomize), so a run on CI tells what a run here told;
+# `HYPOTHESIS_EXPLORE=1` draws new ones, to look for more.
+settings.register_profile("shop", deadline=None, derandomize=os.environ.get("HYPOTHESIS_EXPLORE") != "1")
 settings.load_profile("shop")
 
 # Names the test folders import from here.
