@@ -2,8 +2,6 @@
 bearer token they made in the portal. Answers JSON, errors as {"error": {"code", "message"}}."""
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
@@ -13,6 +11,7 @@ from shop.i18n import LANGUAGES
 from shop.services import catalogue, listings, photos
 from shop.services import merchant as merchant_service
 from shop.web.api import bp
+from shop.web.api.bearer import bearer_required
 from shop.web.api.product_json import product_json as public_json
 from shop.web.errors import json_error
 from shop.web.media import queue_renditions
@@ -34,32 +33,16 @@ ORDER_STATUSES = tuple(status.value for status in OrderStatus)
 api_limit = limiter.shared_limit(merchant_api_limit, scope="merchant-api", key_func=merchant_api_key)
 
 
-def _unauthorized(code: str, message: str):
-    response, status = json_error(401, code, message)
-    response.headers["WWW-Authenticate"] = 'Bearer realm="merchant"'
-    return response, status
+def _token_words(kind: str) -> str:
+    if kind == "revoked":
+        return _("This API token has been revoked.")
+    if kind == "invalid":
+        return _("This API token is not valid.")
+    return _("Send your API token as Authorization: Bearer <token>.")
 
 
-def token_required(view):
-    """Let the request through with g.api_token set, or answer 401."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        scheme, _sep, secret = header.partition(" ")
-        if not header:
-            return _unauthorized("missing_token", _("Send your API token as Authorization: Bearer <token>."))
-        if scheme.lower() != "bearer" or not secret.strip():
-            return _unauthorized("invalid_token", _("Send your API token as Authorization: Bearer <token>."))
-        token, state = merchant_service.authenticate(secret.strip())
-        if token is None:
-            if state == "revoked":
-                return _unauthorized("revoked_token", _("This API token has been revoked."))
-            return _unauthorized("invalid_token", _("This API token is not valid."))
-        g.api_token = token
-        return view(*args, **kwargs)
-
-    return wrapped
+# Let the request through with g.api_token set, or answer 401.
+token_required = bearer_required("merchant", merchant_service.authenticate, "api_token", _token_words)
 
 
 def _merchant_id() -> int:

@@ -2,14 +2,13 @@
 (POST /api/v1/shipments/<tracking_number>/events) with the token an admin made for that line."""
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from shop.extensions import limiter, merchant_api_key
 from shop.services import outbox, tracking
 from shop.web.api import bp
+from shop.web.api.bearer import bearer_required
 from shop.web.errors import json_error
 from shop.web.tracking_words import problem_text
 
@@ -23,32 +22,16 @@ def operator_api_limit() -> str:
 api_limit = limiter.shared_limit(operator_api_limit, scope="operator-api", key_func=merchant_api_key)
 
 
-def _unauthorized(code: str, message: str):
-    response, status = json_error(401, code, message)
-    response.headers["WWW-Authenticate"] = 'Bearer realm="operator"'
-    return response, status
+def _operator_words(kind: str) -> str:
+    if kind == "revoked":
+        return _("This operator token has been revoked.")
+    if kind == "invalid":
+        return _("This operator token is not valid.")
+    return _("Send your operator token as Authorization: Bearer <token>.")
 
 
-def operator_required(view):
-    """Let the request through with g.operator set, or answer 401."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        scheme, _sep, secret = header.partition(" ")
-        if not header.strip():
-            return _unauthorized("missing_token", _("Send your operator token as Authorization: Bearer <token>."))
-        if scheme.lower() != "bearer" or not secret.strip():
-            return _unauthorized("invalid_token", _("Send your operator token as Authorization: Bearer <token>."))
-        operator, state = tracking.authenticate(secret.strip())
-        if operator is None:
-            if state == "revoked":
-                return _unauthorized("revoked_token", _("This operator token has been revoked."))
-            return _unauthorized("invalid_token", _("This operator token is not valid."))
-        g.operator = operator
-        return view(*args, **kwargs)
-
-    return wrapped
+# Let the request through with g.operator set, or answer 401.
+operator_required = bearer_required("operator", tracking.authenticate, "operator", _operator_words)
 
 
 @bp.post("/shipments/<path:tracking_number>/events")
