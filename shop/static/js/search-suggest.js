@@ -19,6 +19,9 @@
   input.setAttribute("aria-expanded", "false");
 
   function close() {
+    // A lookup still on its way must not open the list again once the buyer closed it.
+    clearTimeout(timer);
+    latest = null;
     list.hidden = true;
     active = -1;
     input.setAttribute("aria-expanded", "false");
